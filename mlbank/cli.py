@@ -1,0 +1,130 @@
+"""The command line. Each command parses its options, calls one function, and returns an exit code.
+
+Exit codes everywhere: 0 success, 1 the bank (or claim) has errors, 2 usage or internal failure.
+Heavy modules (pydantic, sympy, jsonschema) are imported inside commands, so `mlbank --help` and a
+cached lint stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageProblem(click.ClickException):
+    """A problem with what the user asked for; printed without a traceback, exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mlbank")
+def cli() -> None:
+    """Keep an ML interview question bank correct, and ship it to the apps that use it."""
+
+
+# --- lint -----------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--select", multiple=True, help="Only these rule codes/names (prefixes like MB2 work).")
+@click.option("--ignore", multiple=True, help="Skip these rule codes/names.")
+@click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding.")
+@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+def lint(
+    paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], statistics: bool, strict: bool
+) -> None:
+    """Check the bank: YAML safety, schema, rubric, references, tags, math markup.
+
+    PATHS are bank directories (holding bank.yaml) or files inside one; files are checked in the
+    context of their whole bank. With no PATHS, the bank configured in pyproject.toml
+    ([tool.mlbank] bank = ...) or ./bank is checked.
+    """
+    from mlbank.commands.lint import LintOptions, run_lint
+
+    options = LintOptions(fmt=fmt, select=select, ignore=ignore, statistics=statistics, strict=strict)
+    code, output = _guard(lambda: run_lint(list(paths), options))
+    click.echo(output)
+    sys.exit(code)
+
+
+# --- rules ----------------------------------------------------------------------------------------
+
+
+@cli.command("rules")
+def rules_command() -> None:
+    """List every rule: code, name, default severity and summary."""
+    from mlbank.rules import RULES, summary
+
+    for code, rule in RULES.items():
+        click.echo(f"{code}  {rule.RULE.name:<22} {rule.RULE.severity.value:<8} {summary(rule)}")
+
+
+@cli.command("rule")
+@click.argument("code_or_name")
+def rule_command(code_or_name: str) -> None:
+    """Explain one rule, with a bad and a good example."""
+    from mlbank.rules import RULES, lookup
+
+    rule = lookup(code_or_name)
+    if rule is None:
+        raise UsageProblem(f"no rule '{code_or_name}'; `mlbank rules` lists {len(RULES)} rules")
+    click.echo(f"{rule.RULE.code} [{rule.RULE.name}] ({rule.RULE.severity.value})\n")
+    click.echo((rule.__doc__ or "").strip())
+
+
+# --- schema ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--write", "mode", flag_value="write", help="Write schema/*.schema.json from the models.")
+@click.option("--check", "mode", flag_value="check", default=True, help="Exit 1 if a committed schema is stale.")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=None, help="Schema directory.")
+def schema(mode: str, directory: Path | None) -> None:
+    """Generate or check the published JSON Schemas."""
+    from mlbank.commands.schema import run_schema
+
+    code, output = _guard(lambda: run_schema(mode, directory))
+    if output:
+        click.echo(output)
+    sys.exit(code)
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _guard(action: Any) -> tuple[int, str]:
+    """Run a command body; expected problems become exit 2 with a one-line message, never a traceback."""
+    from mlbank.config import ConfigError
+
+    try:
+        result: tuple[int, str] = action()
+        return result
+    except ConfigError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: no input, however broken, ends in a traceback."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="mlbank")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: report, do not dump a traceback
+        click.echo(f"mlbank: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("Please report this with the command you ran.", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

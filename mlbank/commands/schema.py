@@ -1,0 +1,47 @@
+"""`mlbank schema`: write the JSON Schemas generated from the models, or check the committed ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mlbank.atomic import write_text
+from mlbank.model import json_schema
+
+SCHEMAS = {"question": "question.schema.json", "bank": "bank.schema.json", "topics": "topics.schema.json"}
+
+
+def rendered() -> dict[str, str]:
+    """File name -> the exact text that should be committed."""
+    return {name: json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n" for kind, name in SCHEMAS.items()}
+
+
+def schema_dir(directory: Path | None) -> Path:
+    if directory is not None:
+        return directory
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file():
+            return folder / "schema"
+    return here / "schema"
+
+
+def run_schema(mode: str, directory: Path | None) -> tuple[int, str]:
+    target = schema_dir(directory)
+    expected = rendered()
+    if mode == "write":
+        target.mkdir(parents=True, exist_ok=True)
+        for name, text in expected.items():
+            write_text(target / name, text)
+        return 0, f"wrote {len(expected)} schemas to {target}"
+    stale = [name for name, text in expected.items() if _read(target / name) != text]
+    if stale:
+        return 1, f"stale or missing in {target}: {', '.join(stale)}; run `mlbank schema --write`"
+    return 0, f"{len(expected)} schemas in {target} are current"
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None

@@ -1,0 +1,110 @@
+"""Project configuration: `[tool.mlbank]` in pyproject.toml, or an mlbank.toml, found from a directory up."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message says which file and what to fix."""
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path  # the directory holding the config file (or the start directory)
+    bank: Path | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)
+    strict: bool = False
+    source: Path | None = None
+
+
+def find_config(start: Path) -> Config:
+    """The nearest mlbank.toml, or pyproject.toml with a [tool.mlbank] table, at or above `start`."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        own = folder / "mlbank.toml"
+        if own.is_file():
+            return _parse(own, _read(own))
+        project = folder / "pyproject.toml"
+        if project.is_file():
+            table = _read(project).get("tool", {}).get("mlbank")
+            if isinstance(table, dict):
+                return _parse(project, table)
+    return Config(root=here)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
+
+
+_KEYS = {"bank", "select", "ignore", "extend-select", "per-file-ignores", "severity", "strict"}
+
+
+def _parse(path: Path, table: dict[str, Any]) -> Config:
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)} in mlbank config; known: {', '.join(sorted(_KEYS))}")
+    root = path.parent
+    bank = table.get("bank")
+    return Config(
+        root=root,
+        bank=root / _str(path, "bank", bank) if bank is not None else None,
+        select=_codes(path, "select", table.get("select", [])),
+        ignore=_codes(path, "ignore", table.get("ignore", [])),
+        extend_select=_codes(path, "extend-select", table.get("extend-select", [])),
+        per_file_ignores={
+            _str(path, "per-file-ignores", k): _codes(path, "per-file-ignores", v)
+            for k, v in _table(path, "per-file-ignores", table.get("per-file-ignores", {})).items()
+        },
+        severity={
+            _str(path, "severity", k): _severity(path, v)
+            for k, v in _table(path, "severity", table.get("severity", {})).items()
+        },
+        strict=_bool(path, "strict", table.get("strict", False)),
+        source=path,
+    )
+
+
+def _str(path: Path, key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{path}: '{key}' must be a string")
+    return value
+
+
+def _codes(path: Path, key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: '{key}' must be a list of rule codes or names")
+    return tuple(value)
+
+
+def _table(path: Path, key: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: '{key}' must be a table")
+    return value
+
+
+def _severity(path: Path, value: Any) -> str:
+    if value not in ("error", "warning"):
+        raise ConfigError(f"{path}: severity must be \"error\" or \"warning\", not {value!r}")
+    return str(value)
+
+
+def _bool(path: Path, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{path}: '{key}' must be true or false")
+    return value

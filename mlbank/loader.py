@@ -1,0 +1,432 @@
+"""The only YAML code: a file's bytes -> a Document (plain data, positions, model) plus load problems.
+
+Why events and not ruamel's constructor: files arrive in pull requests, so nothing in them may be
+constructed. Walking the parser's event stream ourselves means no tag is ever resolved to a Python
+object, anchors and aliases are refused before anything expands them, depth is capped without
+recursion, duplicate keys are reported with their line, and every key and value keeps its position.
+Plain scalars are resolved with the YAML 1.2 core schema (so `100:1` and `yes` stay strings) and their
+source text is kept, so `4.60` never silently becomes 4.6.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from mlbank.finding import Position
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 32
+MAX_NODES = 50_000
+
+FieldPath = tuple[str | int, ...]
+
+CORE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+
+
+class Problem(Enum):
+    """Kinds of file-level trouble, each owned by one rule module (MB001..MB010)."""
+
+    SYNTAX = "syntax"
+    ENCODING = "encoding"
+    TOO_LARGE = "too-large"
+    TAG = "tag"
+    ALIAS = "alias"
+    DEPTH = "depth"
+    DUPLICATE_KEY = "duplicate-key"
+    EMPTY = "empty"
+    MULTI_DOCUMENT = "multi-document"
+    NOT_MAPPING = "not-mapping"
+
+
+class LoadProblem(NamedTuple):
+    kind: Problem
+    position: Position
+    message: str
+
+
+class NodeInfo(NamedTuple):
+    """Where a value sits in the file and how it was written."""
+
+    value: Position
+    key: Position | None = None
+    style: str | None = None  # scalar style: "" plain, "'", '"', "|", ">"; None for collections
+    raw: str | None = None  # a scalar's text as written (after unescaping)
+
+
+class SchemaError(NamedTuple):
+    """A pydantic validation error, kept as data so rules can decide which ones they own."""
+
+    loc: FieldPath
+    type: str
+    message: str
+    input: Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """One loaded file. `data` is None when the file could not be read safely."""
+
+    path: Path
+    display: str
+    text: str
+    data: Any
+    nodes: Mapping[FieldPath, NodeInfo]
+    problems: tuple[LoadProblem, ...] = ()
+    model: Any = None
+    schema_errors: tuple[SchemaError, ...] = ()
+    _block_indent: dict[FieldPath, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def position(self, path: FieldPath, *, key: bool = False) -> Position:
+        """Where the value (or its key) at `path` starts, falling back to the nearest ancestor."""
+        for depth in range(len(path), -1, -1):
+            info = self.nodes.get(path[:depth])
+            if info is not None:
+                if key and depth == len(path) and info.key is not None:
+                    return info.key
+                return info.value
+        return Position(1, 1)
+
+    def text_position(self, path: FieldPath, offset: int) -> Position:
+        """Where character `offset` of the string at `path` sits in the file.
+
+        Exact for literal block scalars and single-line scalars, which is how prose is written;
+        for folded or multi-line flow scalars the value's start is the best honest answer.
+        """
+        info = self.nodes.get(path)
+        if info is None or not isinstance(info.raw, str):
+            return self.position(path)
+        before = info.raw[:offset]
+        line_no = before.count("\n")
+        col = len(before) - (before.rfind("\n") + 1)
+        if info.style == "|":
+            indent = self._indent_of_block(path, info)
+            return Position(info.value.line + 1 + line_no, indent + col + 1)
+        if line_no == 0 and "\n" not in info.raw:
+            quote = 1 if info.style in ("'", '"') else 0
+            return Position(info.value.line, info.value.column + quote + col)
+        return info.value
+
+    def _indent_of_block(self, path: FieldPath, info: NodeInfo) -> int:
+        if path not in self._block_indent:
+            lines = self.text.splitlines()
+            indent = 0
+            for line in lines[info.value.line :]:  # lines after the "|" header
+                if line.strip():
+                    indent = len(line) - len(line.lstrip(" "))
+                    break
+            self._block_indent[path] = indent
+        return self._block_indent[path]
+
+
+# --- reading bytes --------------------------------------------------------------------------------
+
+
+def read_text(path: Path) -> tuple[str | None, LoadProblem | None]:
+    """Read at most MAX_BYTES of UTF-8 text; refuse binary, oversize and undecodable files."""
+    try:
+        with path.open("rb") as fh:
+            blob = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return None, LoadProblem(Problem.ENCODING, Position(1, 1), f"cannot read the file: {exc.strerror}")
+    if len(blob) > MAX_BYTES:
+        return None, LoadProblem(
+            Problem.TOO_LARGE,
+            Position(1, 1),
+            f"file is larger than {MAX_BYTES:,} bytes; a question file should be a few kilobytes: split it",
+        )
+    if b"\0" in blob:
+        return None, _encoding_problem(blob, blob.index(b"\0"), "contains a NUL byte: it looks binary")
+    try:
+        text = blob.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, _encoding_problem(blob, exc.start, "is not valid UTF-8: save the file as UTF-8")
+    return text, None
+
+
+def _encoding_problem(blob: bytes, offset: int, what: str) -> LoadProblem:
+    head = blob[:offset]
+    line = head.count(b"\n") + 1
+    column = offset - (head.rfind(b"\n") + 1) + 1
+    return LoadProblem(Problem.ENCODING, Position(line, column), f"byte {offset} {what}")
+
+
+# --- scalars --------------------------------------------------------------------------------------
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$", re.ASCII)
+_OCT = re.compile(r"^0o[0-7]+$", re.ASCII)
+_HEX = re.compile(r"^0x[0-9a-fA-F]+$", re.ASCII)
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$", re.ASCII)
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+
+
+def resolve_plain(text: str) -> Any:
+    """YAML 1.2 core schema resolution of a plain scalar."""
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.match(text):
+        return int(text)
+    if _OCT.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if _NAN.match(text):
+        return float("nan")
+    return text
+
+
+# --- events -> data -------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    def __init__(self, problem: LoadProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _pos(event: Any) -> Position:
+    mark = event.start_mark
+    return Position(mark.line + 1, mark.column + 1)
+
+
+def _events(text: str) -> Iterator[Any]:
+    parser = _make_parser(text)
+    while True:
+        event = parser.get_event()
+        yield event
+        if type(event).__name__ == "StreamEndEvent":
+            return
+
+
+def _make_parser(text: str) -> Any:
+    try:
+        from ruamel.yaml.cyaml import CParser
+
+        if CParser is not None:
+            return CParser(io.StringIO(text))
+    except ImportError:  # pragma: no cover - depends on the platform's wheel
+        pass
+    from ruamel.yaml.main import YAML
+
+    return _PureParser(YAML(typ="safe", pure=True).parse(text))
+
+
+class _PureParser:
+    """Adapts ruamel's pure-Python event generator to the C parser's get_event()."""
+
+    def __init__(self, events: Iterator[Any]) -> None:
+        self._events = events
+
+    def get_event(self) -> Any:
+        return next(self._events)
+
+
+class _Builder:
+    """Builds plain data from events with an explicit stack: no recursion, capped depth and size."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[FieldPath, NodeInfo] = {}
+        self.problems: list[LoadProblem] = []
+        self.count = 0
+
+    def build(self, events: Iterator[Any], first: Any) -> Any:
+        # Each frame: [container, path, pending_key (mappings), key_position, seen_keys]
+        root_holder: list[Any] = []
+        stack: list[list[Any]] = []
+        event = first
+        while True:
+            kind = type(event).__name__
+            if kind in ("MappingEndEvent", "SequenceEndEvent"):
+                done = stack.pop()
+                if not stack:
+                    return done[0]
+            else:
+                self._check(event, len(stack))
+                self._add(event, stack, root_holder)
+                if not stack and kind == "ScalarEvent":
+                    return root_holder[0]
+            event = next(events)
+
+    def _check(self, event: Any, depth: int) -> None:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _Refused(LoadProblem(Problem.TOO_LARGE, _pos(event), f"more than {MAX_NODES:,} YAML nodes"))
+        kind = type(event).__name__
+        if kind == "AliasEvent":
+            raise _Refused(
+                LoadProblem(
+                    Problem.ALIAS, _pos(event), f"alias '*{event.anchor}' refused: write the value out in full"
+                )
+            )
+        if getattr(event, "anchor", None):
+            raise _Refused(
+                LoadProblem(
+                    Problem.ALIAS, _pos(event), f"anchor '&{event.anchor}' refused: bank files may not use anchors"
+                )
+            )
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!") and tag not in CORE_TAGS:
+            raise _Refused(
+                LoadProblem(
+                    Problem.TAG,
+                    _pos(event),
+                    f"tag '{tag}' refused: only plain YAML data is allowed; remove the tag",
+                )
+            )
+        if kind in ("MappingStartEvent", "SequenceStartEvent") and depth >= MAX_DEPTH:
+            raise _Refused(
+                LoadProblem(Problem.DEPTH, _pos(event), f"nesting deeper than {MAX_DEPTH} levels refused")
+            )
+
+    def _add(self, event: Any, stack: list[list[Any]], root_holder: list[Any]) -> None:
+        kind = type(event).__name__
+        value: Any
+        if kind == "MappingStartEvent":
+            value = {}
+        elif kind == "SequenceStartEvent":
+            value = []
+        else:
+            value = self._scalar(event)
+        if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+            self._take_key(event, value, stack[-1])
+            return
+        path, key_pos = self._place(value, stack, root_holder)
+        style = None if kind != "ScalarEvent" else (event.style or "")
+        raw = event.value if kind == "ScalarEvent" else None
+        if path is not None:
+            self.nodes[path] = NodeInfo(_pos(event), key_pos, style, raw)
+        if kind != "ScalarEvent":
+            stack.append([value, path, None, None, {}])
+
+    def _scalar(self, event: Any) -> Any:
+        tag = event.tag
+        if tag in (None,) and (event.style or "") == "":
+            return resolve_plain(event.value)
+        if tag in CORE_TAGS and not tag.endswith(":str"):
+            return resolve_plain(event.value)
+        return event.value
+
+    def _take_key(self, event: Any, value: Any, frame: list[Any]) -> None:
+        if isinstance(value, (dict, list)):
+            raise _Refused(
+                LoadProblem(Problem.SYNTAX, _pos(event), "a mapping key must be plain text, not a collection")
+            )
+        key = event.value if value is not None else ""
+        frame[2] = key
+        frame[3] = _pos(event)
+
+    def _place(
+        self, value: Any, stack: list[list[Any]], root_holder: list[Any]
+    ) -> tuple[FieldPath | None, Position | None]:
+        if not stack:
+            root_holder.append(value)
+            return (), None
+        frame = stack[-1]
+        container, parent_path = frame[0], frame[1]
+        if isinstance(container, list):
+            container.append(value)
+            return (None if parent_path is None else (*parent_path, len(container) - 1)), None
+        key, key_pos = frame[2], frame[3]
+        frame[2] = None
+        first = frame[4].get(key)
+        if first is not None:
+            self.problems.append(
+                LoadProblem(
+                    Problem.DUPLICATE_KEY,
+                    key_pos,
+                    f"duplicate key '{key}' (first at line {first.line}): YAML keeps only one; merge them",
+                )
+            )
+            return None, None  # keep the first value; the duplicate is reported, never silently used
+        frame[4][key] = key_pos
+        container[key] = value
+        return (None if parent_path is None else (*parent_path, key)), key_pos
+
+
+def parse_yaml(text: str) -> tuple[Any, dict[FieldPath, NodeInfo], list[LoadProblem]]:
+    """Text -> (data, positions, problems). Data is None when the file was refused or is empty."""
+    builder = _Builder()
+    data: Any = None
+    documents = 0
+    try:
+        from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+        events = _events(text)
+        for event in events:
+            kind = type(event).__name__
+            if kind == "DocumentStartEvent":
+                documents += 1
+                if documents == 2:
+                    builder.problems.append(
+                        LoadProblem(
+                            Problem.MULTI_DOCUMENT,
+                            _pos(event),
+                            "a second YAML document ('---') found: one question per file",
+                        )
+                    )
+                    break
+                event = next(events)
+                value = builder.build(events, event)
+                if documents == 1:
+                    data = value
+    except _Refused as refused:
+        return None, builder.nodes, [*builder.problems, refused.problem]
+    except MarkedYAMLError as exc:
+        return None, builder.nodes, [*builder.problems, _syntax_problem(exc)]
+    except (YAMLError, ValueError, RecursionError, MemoryError) as exc:
+        return None, builder.nodes, [*builder.problems, LoadProblem(Problem.SYNTAX, Position(1, 1), str(exc))]
+    if documents == 0 or data is None:
+        builder.problems.append(LoadProblem(Problem.EMPTY, Position(1, 1), "the file holds no YAML document"))
+    return data, builder.nodes, builder.problems
+
+
+def _syntax_problem(exc: Any) -> LoadProblem:
+    mark = exc.problem_mark or exc.context_mark
+    where = Position(mark.line + 1, mark.column + 1) if mark is not None else Position(1, 1)
+    what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+    return LoadProblem(Problem.SYNTAX, where, f"YAML syntax error: {what}")
+
+
+# --- files -> documents ---------------------------------------------------------------------------
+
+Validator = Callable[[Any], tuple[Any, tuple[SchemaError, ...]]]
+
+
+def load_document(path: Path, display: str, validate: Validator | None) -> Document:
+    """Read, parse and (when the data is a mapping) validate one file. Never raises for bad input."""
+    text, problem = read_text(path)
+    if text is None:
+        assert problem is not None
+        return Document(path, display, "", None, {}, (problem,))
+    data, nodes, problems = parse_yaml(text)
+    if data is not None and not isinstance(data, dict):
+        problems.append(
+            LoadProblem(
+                Problem.NOT_MAPPING,
+                nodes[()].value if () in nodes else Position(1, 1),
+                f"the file holds a {_kind(data)}; a bank file must be a mapping of keys to values",
+            )
+        )
+        data = None
+    model, errors = (None, ()) if data is None or validate is None else validate(data)
+    return Document(path, display, text, data, nodes, tuple(problems), model, errors)
+
+
+def _kind(data: Any) -> str:
+    return "list" if isinstance(data, list) else "single value"

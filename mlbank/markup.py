@@ -1,0 +1,90 @@
+"""Where a Markdown + KaTeX renderer would see math: `$...$` spans, currency dollars, code.
+
+Renderers (markdown-it's texmath and katex plugins, MathJax with `$` enabled) pair dollar signs
+within a paragraph, so `$50 ... $500` becomes an equation. The bank writes currency as `\\$50`.
+Code spans and fenced blocks are not prose and are masked out first.
+
+The scan goes left to right through each paragraph. A `$` followed by an amount is currency unless
+it opens a span that reads as math: one closed later in the paragraph by a `$` that hugs its content
+(as Pandoc requires) and holding no English words (`$5 \\times 5 = 25$` is math; `$50 offer for a
+customer worth $` is not).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+_AMOUNT = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?(?:[kKmMbB]|bn)?(?![0-9A-Za-z])", re.ASCII)
+_DOLLAR = re.compile(r"(?<!\\)\$\$?")
+_FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_PROSE_WORD = re.compile(r"(?<![\\A-Za-z{_^])[A-Za-z]{2,}", re.ASCII)
+
+
+class Unbalanced(NamedTuple):
+    offset: int
+    delimiter: str
+
+
+class MathScan(NamedTuple):
+    currency: list[int]  # offsets of unescaped currency dollars
+    unbalanced: list[Unbalanced]  # math delimiters never closed in their paragraph
+
+
+def mask_code(text: str) -> str:
+    """The text with code blocks and code spans blanked out, offsets unchanged."""
+
+    def blank(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    return _CODE_SPAN.sub(blank, _FENCE.sub(blank, text))
+
+
+def scan(text: str) -> MathScan:
+    masked = mask_code(text)
+    result = MathScan([], [])
+    start = 0
+    for end in [m.start() for m in _PARAGRAPH.finditer(masked)] + [len(masked)]:
+        _scan_paragraph(masked, start, end, result)
+        start = end
+    return result
+
+
+def _scan_paragraph(text: str, start: int, end: int, out: MathScan) -> None:
+    dollars = [(m.start(), m.group(0)) for m in _DOLLAR.finditer(text, start, end)]
+    i = 0
+    while i < len(dollars):
+        offset, delim = dollars[i]
+        closer = next((j for j in range(i + 1, len(dollars)) if dollars[j][1] == delim), None)
+        if delim == "$" and _AMOUNT.match(text, offset + 1) and not _is_math(text, offset, dollars, closer):
+            out.currency.append(offset)
+            i += 1
+        elif closer is None:
+            out.unbalanced.append(Unbalanced(offset, delim))
+            i += 1
+        else:
+            i = closer + 1
+
+
+def _is_math(text: str, offset: int, dollars: list[tuple[int, str]], closer: int | None) -> bool:
+    if closer is None:
+        return False
+    body = text[offset + 1 : dollars[closer][0]]
+    return not body[-1:].isspace() and not _PROSE_WORD.search(body)
+
+
+def currency_dollars(text: str) -> list[int]:
+    return scan(text).currency
+
+
+def unbalanced_math(text: str) -> list[Unbalanced]:
+    return scan(text).unbalanced
+
+
+def escape_currency(text: str) -> str:
+    """The text with every currency dollar escaped (the safe fix for MB300)."""
+    for offset in reversed(currency_dollars(text)):
+        text = text[:offset] + "\\" + text[offset:]
+    return text

@@ -1,0 +1,79 @@
+"""The rule registry: one explicit dict from code to rule module.
+
+Each module's docstring is the user documentation (`mlbank rule CODE`): a one-line summary, an
+explanation, and a Bad:: and a Good:: example. tests/test_registry.py checks that every module in
+this package is registered, codes and names are unique, and every docstring has its examples.
+"""
+
+from __future__ import annotations
+
+from mlbank.rules import (
+    mb001_yaml_syntax,
+    mb002_encoding,
+    mb003_too_large,
+    mb004_yaml_tag,
+    mb005_yaml_alias,
+    mb006_yaml_depth,
+    mb007_duplicate_key,
+    mb008_empty_file,
+    mb009_multi_document,
+    mb010_not_mapping,
+    mb100_schema,
+    mb101_empty_text,
+    mb102_rubric,
+    mb103_id_filename,
+    mb104_section_folder,
+    mb105_unquoted_value,
+    mb200_unknown_topic,
+    mb201_unknown_company,
+    mb202_unknown_level,
+    mb203_unused_topic,
+    mb204_no_topic,
+    mb205_unresolved_reference,
+    mb206_duplicate_id,
+    mb207_unknown_section,
+    mb300_currency_dollar,
+    mb301_unbalanced_math,
+)
+from mlbank.rules.base import Rule
+
+_MODULES: tuple[Rule, ...] = (
+    mb001_yaml_syntax,
+    mb002_encoding,
+    mb003_too_large,
+    mb004_yaml_tag,
+    mb005_yaml_alias,
+    mb006_yaml_depth,
+    mb007_duplicate_key,
+    mb008_empty_file,
+    mb009_multi_document,
+    mb010_not_mapping,
+    mb100_schema,
+    mb101_empty_text,
+    mb102_rubric,
+    mb103_id_filename,
+    mb104_section_folder,
+    mb105_unquoted_value,
+    mb200_unknown_topic,
+    mb201_unknown_company,
+    mb202_unknown_level,
+    mb203_unused_topic,
+    mb204_no_topic,
+    mb205_unresolved_reference,
+    mb206_duplicate_id,
+    mb207_unknown_section,
+    mb300_currency_dollar,
+    mb301_unbalanced_math,
+)
+
+RULES: dict[str, Rule] = {m.RULE.code: m for m in _MODULES}
+BY_NAME: dict[str, Rule] = {m.RULE.name: m for m in _MODULES}
+
+
+def lookup(code_or_name: str) -> Rule | None:
+    """A rule by its code (MB102, case-insensitive) or its name (rubric)."""
+    return RULES.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
+
+
+def summary(rule: Rule) -> str:
+    return (rule.__doc__ or "").strip().splitlines()[0]

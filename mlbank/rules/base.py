@@ -1,0 +1,133 @@
+"""What every rule shares: the Rule shape, the lint Context, and position-correct Finding helpers.
+
+Rules never do position arithmetic and never read severity config: they yield Findings at their
+default severity through `report`, and lint.py decides what to keep.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, NamedTuple, Protocol
+
+from mlbank.bank import Bank
+from mlbank.finding import Finding, Position, Severity
+from mlbank.loader import Document, FieldPath, Problem
+
+# The prose fields of a question whose text is Markdown shown to learners.
+RUBRIC_LEVELS = ("strong_hire", "lean_hire", "no_hire")
+
+
+class RuleId(NamedTuple):
+    """A rule's identity: stable code, kebab-case name and default severity."""
+
+    code: str
+    name: str
+    severity: Severity
+
+
+class Rule(Protocol):
+    """What the registry holds: a module with RULE, a docstring (the user documentation) and check()."""
+
+    RULE: RuleId
+    __doc__: str | None
+
+    def check(self, ctx: Context) -> Iterator[Finding]: ...
+
+
+@dataclass
+class Context:
+    """A loaded bank plus the indexes several rules need, computed once."""
+
+    bank: Bank
+    cache_dir: Any = None  # Path | None: where claim verdicts are cached
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def questions(self) -> list[tuple[Document, dict[str, Any]]]:
+        """Question documents whose top level is a mapping (others have load findings already)."""
+        return [(d, d.data) for d in self.bank.questions if isinstance(d.data, dict)]
+
+    @cached_property
+    def meta(self) -> dict[str, Any]:
+        doc = self.bank.meta
+        return doc.data if doc is not None and isinstance(doc.data, dict) else {}
+
+    @cached_property
+    def topic_ids(self) -> list[str]:
+        doc = self.bank.topics
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        return ids_of(data.get("topics"))
+
+    @cached_property
+    def question_ids(self) -> list[str]:
+        return [q["id"] for _, q in self.questions if isinstance(q.get("id"), str)]
+
+    @cached_property
+    def section_ids(self) -> list[str]:
+        return ids_of(self.meta.get("sections"))
+
+    @cached_property
+    def company_ids(self) -> list[str]:
+        return ids_of(self.meta.get("companies"))
+
+    @cached_property
+    def level_ids(self) -> list[str]:
+        return ids_of(self.meta.get("levels"))
+
+
+def ids_of(items: Any) -> list[str]:
+    """The string `id`s of a list of mappings, ignoring malformed entries (the schema rule reports them)."""
+    if not isinstance(items, list):
+        return []
+    return [i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
+
+
+def report(rule: RuleId, doc: Document, path: FieldPath, message: str, *, key: bool = False) -> Finding:
+    """A finding at the value (or key) of `path` in `doc`."""
+    return at(rule, doc, doc.position(path, key=key), message)
+
+
+def at(rule: RuleId, doc: Document, where: Position, message: str) -> Finding:
+    return Finding(doc.display, where.line, where.column, rule.code, rule.name, rule.severity, message)
+
+
+def problem_findings(rule: RuleId, ctx: Context, kind: Problem) -> Iterator[Finding]:
+    """Findings for the loader's problems of one kind (the loader finds them; the rule owns the code)."""
+    for doc in ctx.bank.documents:
+        for problem in doc.problems:
+            if problem.kind is kind:
+                yield at(rule, doc, problem.position, problem.message)
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' when something close exists, else ''."""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def dotted(path: FieldPath) -> str:
+    """A field path as people write it: rubric.lean_hire, worked[2].says."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def prose_fields(data: dict[str, Any]) -> Iterator[tuple[FieldPath, str]]:
+    """Every Markdown text of a question with its field path."""
+    for name in ("title", "prompt", "answer"):
+        if isinstance(data.get(name), str):
+            yield (name,), data[name]
+    rubric = data.get("rubric")
+    if isinstance(rubric, dict):
+        for level in RUBRIC_LEVELS:
+            if isinstance(rubric.get(level), str):
+                yield ("rubric", level), rubric[level]
+    companies = data.get("companies")
+    if isinstance(companies, list):
+        for i, note in enumerate(companies):
+            if isinstance(note, dict) and isinstance(note.get("expects"), str):
+                yield ("companies", i, "expects"), note["expects"]
