@@ -40,7 +40,12 @@ def cli() -> None:
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 def lint(
-    paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], statistics: bool, strict: bool
+    paths: tuple[Path, ...],
+    fmt: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    statistics: bool,
+    strict: bool,
 ) -> None:
     """Check the bank: YAML safety, schema, rubric, references, tags, math markup.
 
@@ -86,7 +91,13 @@ def rule_command(code_or_name: str) -> None:
 
 @cli.command()
 @click.option("--write", "mode", flag_value="write", help="Write schema/*.schema.json from the models.")
-@click.option("--check", "mode", flag_value="check", default=True, help="Exit 1 if a committed schema is stale.")
+@click.option(
+    "--check",
+    "mode",
+    flag_value="check",
+    default=True,
+    help="Exit 1 if a committed schema is stale.",
+)
 @click.option("--dir", "directory", type=click.Path(path_type=Path), default=None, help="Schema directory.")
 def schema(mode: str, directory: Path | None) -> None:
     """Generate or check the published JSON Schemas."""

@@ -58,7 +58,9 @@ _KEYS = {"bank", "select", "ignore", "extend-select", "per-file-ignores", "sever
 def _parse(path: Path, table: dict[str, Any]) -> Config:
     unknown = sorted(set(table) - _KEYS)
     if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)} in mlbank config; known: {', '.join(sorted(_KEYS))}")
+        raise ConfigError(
+            f"{path}: unknown key(s) {', '.join(unknown)} in mlbank config; known: {', '.join(sorted(_KEYS))}"
+        )
     root = path.parent
     bank = table.get("bank")
     return Config(
@@ -100,7 +102,7 @@ def _table(path: Path, key: str, value: Any) -> dict[str, Any]:
 
 def _severity(path: Path, value: Any) -> str:
     if value not in ("error", "warning"):
-        raise ConfigError(f"{path}: severity must be \"error\" or \"warning\", not {value!r}")
+        raise ConfigError(f'{path}: severity must be "error" or "warning", not {value!r}')
     return str(value)
 
 

@@ -25,7 +25,7 @@ class Selection:
     severity: dict[str, Severity] = field(default_factory=dict)
 
     def active(self) -> Iterator[Rule]:
-        for code, rule in RULES.items():
+        for rule in RULES.values():
             if (not self.select or _matches(rule, self.select)) and not _matches(rule, self.ignore):
                 yield rule
 

@@ -26,9 +26,7 @@ MAX_NODES = 50_000
 
 FieldPath = tuple[str | int, ...]
 
-CORE_TAGS = frozenset(
-    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq")
-)
+CORE_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq"))
 
 
 class Problem(Enum):
@@ -216,7 +214,7 @@ def _events(text: str) -> Iterator[Any]:
 
 def _make_parser(text: str) -> Any:
     try:
-        from ruamel.yaml.cyaml import CParser
+        from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 
         if CParser is not None:
             return CParser(io.StringIO(text))
@@ -271,13 +269,17 @@ class _Builder:
         if kind == "AliasEvent":
             raise _Refused(
                 LoadProblem(
-                    Problem.ALIAS, _pos(event), f"alias '*{event.anchor}' refused: write the value out in full"
+                    Problem.ALIAS,
+                    _pos(event),
+                    f"alias '*{event.anchor}' refused: write the value out in full",
                 )
             )
         if getattr(event, "anchor", None):
             raise _Refused(
                 LoadProblem(
-                    Problem.ALIAS, _pos(event), f"anchor '&{event.anchor}' refused: bank files may not use anchors"
+                    Problem.ALIAS,
+                    _pos(event),
+                    f"anchor '&{event.anchor}' refused: bank files may not use anchors",
                 )
             )
         tag = getattr(event, "tag", None)
@@ -325,7 +327,11 @@ class _Builder:
     def _take_key(self, event: Any, value: Any, frame: list[Any]) -> None:
         if isinstance(value, (dict, list)):
             raise _Refused(
-                LoadProblem(Problem.SYNTAX, _pos(event), "a mapping key must be plain text, not a collection")
+                LoadProblem(
+                    Problem.SYNTAX,
+                    _pos(event),
+                    "a mapping key must be plain text, not a collection",
+                )
             )
         key = event.value if value is not None else ""
         frame[2] = key
@@ -353,7 +359,10 @@ class _Builder:
                     f"duplicate key '{key}' (first at line {first.line}): YAML keeps only one; merge them",
                 )
             )
-            return None, None  # keep the first value; the duplicate is reported, never silently used
+            return (
+                None,
+                None,
+            )  # keep the first value; the duplicate is reported, never silently used
         frame[4][key] = key_pos
         container[key] = value
         return (None if parent_path is None else (*parent_path, key)), key_pos
@@ -390,7 +399,11 @@ def parse_yaml(text: str) -> tuple[Any, dict[FieldPath, NodeInfo], list[LoadProb
     except MarkedYAMLError as exc:
         return None, builder.nodes, [*builder.problems, _syntax_problem(exc)]
     except (YAMLError, ValueError, RecursionError, MemoryError) as exc:
-        return None, builder.nodes, [*builder.problems, LoadProblem(Problem.SYNTAX, Position(1, 1), str(exc))]
+        return (
+            None,
+            builder.nodes,
+            [*builder.problems, LoadProblem(Problem.SYNTAX, Position(1, 1), str(exc))],
+        )
     if documents == 0 or data is None:
         builder.problems.append(LoadProblem(Problem.EMPTY, Position(1, 1), "the file holds no YAML document"))
     return data, builder.nodes, builder.problems
@@ -399,7 +412,10 @@ def parse_yaml(text: str) -> tuple[Any, dict[FieldPath, NodeInfo], list[LoadProb
 def _syntax_problem(exc: Any) -> LoadProblem:
     mark = exc.problem_mark or exc.context_mark
     where = Position(mark.line + 1, mark.column + 1) if mark is not None else Position(1, 1)
-    what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+    context = exc.context or ""
+    if context and exc.context_mark is not None and exc.context_mark is not mark:
+        context += f" (started at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
+    what = ": ".join(str(p) for p in (context, exc.problem) if p)
     return LoadProblem(Problem.SYNTAX, where, f"YAML syntax error: {what}")
 
 

@@ -45,28 +45,38 @@ class CompanyNote(Strict):
 class Claim(Strict):
     """A worked number (`says` + `expr`) or an identity (`expr` + `equals`) proven with sympy."""
 
-    says: str | None = Field(None, description="The number exactly as the prose writes it; its digits fix the precision.")
+    says: str | None = Field(
+        None, description="The number exactly as the prose writes it; its digits fix the precision."
+    )
     expr: Text = Field(description="Arithmetic expression; ^ and ** are power, log is natural.")
     equals: str | None = Field(None, description="For identities: the other side.")
     where: dict[Name, str | int | float] = Field(default_factory=dict, description="Names bound to values.")
-    domain: dict[Name, str] = Field(default_factory=dict, description='Domains of free names: "[0, 1]", "integer [1, 50]".')
+    domain: dict[Name, str] = Field(
+        default_factory=dict, description='Domains of free names: "[0, 1]", "integer [1, 50]".'
+    )
     tolerance: str | None = Field(None, description="Absolute widening of the stated interval.")
 
     @model_validator(mode="after")
     def _says_xor_equals(self) -> Claim:
         if (self.says is None) == (self.equals is None):
-            raise ValueError("a claim needs exactly one of `says` (a stated number) or `equals` (an identity)")
+            raise ValueError(
+                "a claim needs exactly one of `says` (a stated number) or `equals` (an identity)"
+            )
         return self
 
 
 class Question(Strict):
     """One interview question: prompt, model answer, rubric, tags, references and worked numbers."""
 
-    model_config = ConfigDict(title="mlbank question", json_schema_extra={"$id": SCHEMA_BASE + "question.schema.json"})
+    model_config = ConfigDict(
+        title="mlbank question", json_schema_extra={"$id": SCHEMA_BASE + "question.schema.json"}
+    )
 
     id: QuestionId
     section: Kebab
-    label: str | None = Field(None, description="The source's own number for the question, e.g. 'Q31 (Bonus)'.")
+    label: str | None = Field(
+        None, description="The source's own number for the question, e.g. 'Q31 (Bonus)'."
+    )
     title: Text
     level: str | None = None
     time_minutes: Annotated[float, Field(gt=0, le=120)] | None = None
@@ -87,7 +97,9 @@ class Topic(Strict):
 
 
 class TopicsFile(Strict):
-    model_config = ConfigDict(title="mlbank topics", json_schema_extra={"$id": SCHEMA_BASE + "topics.schema.json"})
+    model_config = ConfigDict(
+        title="mlbank topics", json_schema_extra={"$id": SCHEMA_BASE + "topics.schema.json"}
+    )
 
     topics: list[Topic]
 
@@ -154,7 +166,9 @@ class Practice(Strict):
 
 
 class BankMeta(Strict):
-    model_config = ConfigDict(title="mlbank bank", json_schema_extra={"$id": SCHEMA_BASE + "bank.schema.json"})
+    model_config = ConfigDict(
+        title="mlbank bank", json_schema_extra={"$id": SCHEMA_BASE + "bank.schema.json"}
+    )
 
     title: Text
     description: Text
@@ -168,12 +182,36 @@ class BankMeta(Strict):
 
 MODELS: dict[str, type[Strict]] = {"question": Question, "bank": BankMeta, "topics": TopicsFile}
 ALL_MODELS: tuple[type[Strict], ...] = (
-    *MODELS.values(), Rubric, CompanyNote, Claim, Topic, Range, Section, Company, Level,
-    FrameworkStep, PlanTask, PlanDay, Practice,
+    *MODELS.values(),
+    Rubric,
+    CompanyNote,
+    Claim,
+    Topic,
+    Range,
+    Section,
+    Company,
+    Level,
+    FrameworkStep,
+    PlanTask,
+    PlanDay,
+    Practice,
 )
 
 
 def json_schema(kind: str) -> dict[str, Any]:
     """The published JSON Schema (2020-12) for one file kind."""
-    schema = MODELS[kind].model_json_schema()
+    schema = _close_pattern_maps(MODELS[kind].model_json_schema())
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def _close_pattern_maps(node: Any) -> Any:
+    """Pydantic writes constrained dict keys as patternProperties but leaves other keys allowed;
+    the linter rejects them, so the published schema must too."""
+    if isinstance(node, dict):
+        out = {k: _close_pattern_maps(v) for k, v in node.items()}
+        if "patternProperties" in out:
+            out.setdefault("additionalProperties", False)
+        return out
+    if isinstance(node, list):
+        return [_close_pattern_maps(v) for v in node]
+    return node

@@ -8,12 +8,19 @@ from pathlib import Path
 from mlbank.atomic import write_text
 from mlbank.model import json_schema
 
-SCHEMAS = {"question": "question.schema.json", "bank": "bank.schema.json", "topics": "topics.schema.json"}
+SCHEMAS = {
+    "question": "question.schema.json",
+    "bank": "bank.schema.json",
+    "topics": "topics.schema.json",
+}
 
 
 def rendered() -> dict[str, str]:
     """File name -> the exact text that should be committed."""
-    return {name: json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n" for kind, name in SCHEMAS.items()}
+    return {
+        name: json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+        for kind, name in SCHEMAS.items()
+    }
 
 
 def schema_dir(directory: Path | None) -> Path:

@@ -35,7 +35,12 @@ def check(ctx: Context) -> Iterator[Finding]:
         if "rubric" not in data:
             yield report(RULE, doc, (), "missing 'rubric': add strong_hire, lean_hire and no_hire")
         elif not isinstance(rubric, dict):
-            yield report(RULE, doc, ("rubric",), "'rubric' must be a mapping of strong_hire, lean_hire, no_hire")
+            yield report(
+                RULE,
+                doc,
+                ("rubric",),
+                "'rubric' must be a mapping of strong_hire, lean_hire, no_hire",
+            )
         else:
             yield from _levels(doc, rubric)
 
@@ -45,14 +50,22 @@ def _levels(doc: Document, rubric: dict[str, Any]) -> Iterator[Finding]:
     for level in RUBRIC_LEVELS:
         text = rubric.get(level)
         if level not in rubric:
-            yield report(RULE, doc, ("rubric",), f"rubric lacks '{level}': say what a {_grade(level)} answer has", key=True)
+            yield report(
+                RULE,
+                doc,
+                ("rubric",),
+                f"rubric lacks '{level}': say what a {_grade(level)} answer has",
+                key=True,
+            )
         elif not isinstance(text, str) or not text.strip():
             yield report(RULE, doc, ("rubric", level), f"rubric level '{level}' is empty")
         else:
             norm = " ".join(text.lower().split())
             if norm in seen:
                 yield report(
-                    RULE, doc, ("rubric", level),
+                    RULE,
+                    doc,
+                    ("rubric", level),
                     f"rubric level '{level}' repeats '{seen[norm]}': each grade must describe a different answer",
                 )
             seen.setdefault(norm, level)

@@ -35,7 +35,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         stem = doc.path.name.rsplit(".", 1)[0]
         if stem != qid and not stem.startswith(qid + "-"):
             yield report(
-                RULE, doc, ("id",),
+                RULE,
+                doc,
+                ("id",),
                 f"id '{qid}' does not match the file name '{doc.path.name}': "
                 f"name the file {qid}-<slug>.yaml or correct the id",
             )

@@ -38,6 +38,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         if folder != section:
             where = f"folder '{folder}'" if folder else "no section folder"
             yield report(
-                RULE, doc, ("section",),
+                RULE,
+                doc,
+                ("section",),
                 f"section '{section}' but the file is in {where}: move it to {QUESTIONS_DIR}/{section}/",
             )

@@ -37,7 +37,9 @@ def check(ctx: Context) -> Iterator[Finding]:
                 continue
             extra = " (its precision is lost)" if error.loc[-1:] == ("says",) else ""
             yield report(
-                RULE, doc, error.loc,
+                RULE,
+                doc,
+                error.loc,
                 f"{dotted(error.loc)}: unquoted {info.raw} is read as {_kind(error.input)}{extra}: "
                 f'quote it: "{info.raw}"',
             )

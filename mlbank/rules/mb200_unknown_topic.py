@@ -31,6 +31,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         for i, topic in enumerate(topics if isinstance(topics, list) else []):
             if isinstance(topic, str) and topic not in known:
                 yield report(
-                    RULE, doc, ("topics", i),
+                    RULE,
+                    doc,
+                    ("topics", i),
                     f"topic '{topic}' is not declared in topics.yaml{did_you_mean(topic, known)}",
                 )

@@ -34,6 +34,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             company = note.get("company") if isinstance(note, dict) else None
             if isinstance(company, str) and company not in known:
                 yield report(
-                    RULE, doc, ("companies", i, "company"),
+                    RULE,
+                    doc,
+                    ("companies", i, "company"),
                     f"company '{company}' is not declared in bank.yaml{did_you_mean(company, known)}",
                 )

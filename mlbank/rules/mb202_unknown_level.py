@@ -36,5 +36,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         for path, level in places:
             if isinstance(level, str) and level not in known:
                 yield report(
-                    RULE, doc, path, f"level '{level}' is not declared in bank.yaml{did_you_mean(level, known)}"
+                    RULE,
+                    doc,
+                    path,
+                    f"level '{level}' is not declared in bank.yaml{did_you_mean(level, known)}",
                 )

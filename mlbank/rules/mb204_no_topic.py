@@ -28,4 +28,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         if "topics" not in data:
             yield report(RULE, doc, (), "missing 'topics': tag the question with at least one topic id")
         elif topics is None or topics == []:
-            yield report(RULE, doc, ("topics",), "'topics' is empty: tag the question with at least one topic id")
+            yield report(
+                RULE,
+                doc,
+                ("topics",),
+                "'topics' is empty: tag the question with at least one topic id",
+            )

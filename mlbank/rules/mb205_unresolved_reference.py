@@ -35,7 +35,9 @@ def _see(ctx: Context) -> Iterator[Finding]:
         for i, ref in enumerate(see if isinstance(see, list) else []):
             if isinstance(ref, str) and ref not in known:
                 yield report(
-                    RULE, doc, ("see", i),
+                    RULE,
+                    doc,
+                    ("see", i),
                     f"see: '{ref}' is neither a topic nor a question id{did_you_mean(ref, known)}",
                 )
 
@@ -56,7 +58,9 @@ def _plan(ctx: Context) -> Iterator[Finding]:
                 for end in ref.split("..") if ".." in ref else [ref]:
                     if end not in known:
                         yield report(
-                            RULE, doc, ("practice", "plan", d, "tasks", t, "refs", r),
+                            RULE,
+                            doc,
+                            ("practice", "plan", d, "tasks", t, "refs", r),
                             f"practice plan reference '{end}' is not a question, section or topic"
                             f"{did_you_mean(end, known)}",
                         )

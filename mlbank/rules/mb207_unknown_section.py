@@ -30,6 +30,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         section = data.get("section")
         if isinstance(section, str) and section not in known:
             yield report(
-                RULE, doc, ("section",),
+                RULE,
+                doc,
+                ("section",),
                 f"section '{section}' is not declared in bank.yaml{did_you_mean(section, known)}",
             )

@@ -32,6 +32,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             for offset in currency_dollars(text):
                 amount = text[offset : offset + 12].split()[0]
                 yield at(
-                    RULE, doc, doc.text_position(path, offset),
+                    RULE,
+                    doc,
+                    doc.text_position(path, offset),
                     f"currency '{amount}' would render as math: escape the dollar as '\\{amount}'",
                 )

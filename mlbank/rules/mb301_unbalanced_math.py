@@ -30,7 +30,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         for path, text in prose_fields(data):
             for open_at in unbalanced_math(text):
                 yield at(
-                    RULE, doc, doc.text_position(path, open_at.offset),
+                    RULE,
+                    doc,
+                    doc.text_position(path, open_at.offset),
                     f"math delimiter '{open_at.delimiter}' is never closed in this paragraph: "
                     f"close it, or write a literal dollar as '\\$'",
                 )
