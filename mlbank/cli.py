@@ -34,7 +34,14 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default="text",
+    show_default=True,
+    help="github: workflow annotations; sarif: code scanning.",
+)
 @click.option("--select", multiple=True, help="Only these rule codes/names (prefixes like MB2 work).")
 @click.option("--ignore", multiple=True, help="Skip these rule codes/names.")
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding.")

@@ -1,38 +1,47 @@
 """Run the rules over a loaded bank and return sorted findings.
 
 lint.py owns the decisions rules must not make: which rules run (select/ignore), which severity a
-finding gets, which paths the user asked about, and what is suppressed.
+finding gets, which files are exempt (per-file ignores), what inline comments suppress, and which
+paths the user asked about.
 """
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlbank import suppress
 from mlbank.bank import Bank
 from mlbank.finding import Finding, Severity
-from mlbank.rules import RULES
+from mlbank.rules import RULES, mb503_suppression
 from mlbank.rules.base import Context, Rule
+
+SUPPRESSION = mb503_suppression.RULE
 
 
 @dataclass(frozen=True)
 class Selection:
-    """Which rules run and how loud they are; filled from config and command-line options."""
+    """Which rules run, how loud they are and where they are silenced; from config and options."""
 
     select: frozenset[str] = frozenset()  # empty means every rule
     ignore: frozenset[str] = frozenset()
     severity: dict[str, Severity] = field(default_factory=dict)
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()  # (glob relative to root, codes)
+    root: Path | None = None
 
     def active(self) -> Iterator[Rule]:
         for rule in RULES.values():
             if (not self.select or _matches(rule, self.select)) and not _matches(rule, self.ignore):
                 yield rule
 
+    def is_active(self, code: str) -> bool:
+        return any(rule.RULE.code == code for rule in self.active())
+
 
 def _matches(rule: Rule, names: frozenset[str]) -> bool:
-    code = rule.RULE.code
-    return any(code.startswith(n) for n in names) or rule.RULE.name in names
+    return any(rule.RULE.code.startswith(n.upper()) for n in names) or rule.RULE.name in names
 
 
 def lint_bank(
@@ -47,12 +56,49 @@ def lint_bank(
     findings: list[Finding] = []
     for rule in selection.active():
         findings.extend(rule.check(ctx))
+    findings = _suppress(bank, findings, selection)
+    paths = {d.display: d.path.resolve() for d in bank.documents}
+    findings = [f for f in findings if not _exempt(f, paths.get(f.path), selection)]
     if only is not None:
         wanted = {p.resolve() for p in only}
-        by_display = {d.display: d.path.resolve() for d in bank.documents}
-        findings = [f for f in findings if by_display.get(f.path) in wanted]
-    findings = [_with_severity(f, selection) for f in findings]
-    return sorted(set(findings))
+        findings = [f for f in findings if paths.get(f.path) in wanted]
+    return sorted({_with_severity(f, selection) for f in findings})
+
+
+def _suppress(bank: Bank, findings: list[Finding], selection: Selection) -> list[Finding]:
+    """Drop what inline comments silence; report comments that silenced nothing."""
+    found = [s for doc in bank.documents for s in suppress.suppressions(doc)]
+    if not found:
+        return findings
+    own = [f for f in findings if f.code == SUPPRESSION.code]
+    kept, unused = suppress.apply([f for f in findings if f.code != SUPPRESSION.code], found)
+    if selection.is_active(SUPPRESSION.code):
+        malformed = {(f.path, f.line) for f in own}
+        own += [
+            mb503_suppression.unused(s.path, s.line, s.column, s.codes)
+            for s in unused
+            if s.codes and (s.path, s.line) not in malformed and _could_fire(s.codes, selection)
+        ]
+    return kept + own
+
+
+def _could_fire(codes: tuple[str, ...], selection: Selection) -> bool:
+    """An unused suppression only counts as stale if one of its rules actually ran."""
+    return any(_matches(rule, frozenset(codes)) for rule in selection.active())
+
+
+def _exempt(finding: Finding, path: Path | None, selection: Selection) -> bool:
+    if path is None or selection.root is None or not selection.per_file_ignores:
+        return False
+    try:
+        rel = path.relative_to(selection.root.resolve()).as_posix()
+    except ValueError:
+        return False
+    return any(
+        fnmatch.fnmatch(rel, pattern)
+        and (finding.code in codes or finding.name in codes or any(finding.code.startswith(c) for c in codes))
+        for pattern, codes in selection.per_file_ignores
+    )
 
 
 def _with_severity(finding: Finding, selection: Selection) -> Finding:

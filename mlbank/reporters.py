@@ -35,7 +35,91 @@ def as_json(findings: Sequence[Finding]) -> str:
 def statistics(findings: Sequence[Finding]) -> str:
     """One line per rule: count, code, name (like ruff --statistics)."""
     counts = Counter((f.code, f.name) for f in findings)
-    return "\n".join(f"{n:5d}  {code}  {name}" for (code, name), n in sorted(counts.items()))
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return "\n".join(f"{n:5d}  {code}  {name}" for (code, name), n in ranked)
 
 
-REPORTERS: dict[str, Callable[[Sequence[Finding]], str]] = {"text": text, "json": as_json}
+def _gh_data(value: str) -> str:
+    """Escape a workflow command's message, so file text cannot end it and start another command."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(value: str) -> str:
+    return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(findings: Sequence[Finding]) -> str:
+    """GitHub Actions workflow commands: one annotation per finding, shown on the pull request diff.
+
+    https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+    """
+    lines = []
+    for f in findings:
+        level = "error" if f.severity is Severity.ERROR else "warning"
+        props = ",".join(
+            f"{k}={_gh_property(str(v))}"
+            for k, v in (
+                ("file", f.path),
+                ("line", f.line),
+                ("col", f.column),
+                ("title", f"{f.code} {f.name}"),
+            )
+        )
+        lines.append(f"::{level} {props}::{_gh_data(f.message)}")
+    lines.append(summary(findings))
+    return "\n".join(lines)
+
+
+def sarif(findings: Sequence[Finding]) -> str:
+    """SARIF 2.1.0, the format GitHub code scanning and other analysis platforms ingest."""
+    from mlbank import __version__
+    from mlbank.rules import RULES
+    from mlbank.rules import summary as rule_summary
+
+    used = sorted({f.code for f in findings})
+    rules = [
+        {
+            "id": code,
+            "name": RULES[code].RULE.name,
+            "shortDescription": {"text": rule_summary(RULES[code])},
+            "fullDescription": {"text": (RULES[code].__doc__ or "").strip()},
+            "defaultConfiguration": {"level": RULES[code].RULE.severity.value},
+        }
+        for code in used
+        if code in RULES
+    ]
+    results = [
+        {
+            "ruleId": f.code,
+            "level": "error" if f.severity is Severity.ERROR else "warning",
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path.replace("\\", "/")},
+                        "region": {"startLine": f.line, "startColumn": f.column},
+                    }
+                }
+            ],
+        }
+        for f in findings
+    ]
+    log = {
+        "version": "2.1.0",
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "mlbank", "version": __version__, "rules": rules}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False)
+
+
+REPORTERS: dict[str, Callable[[Sequence[Finding]], str]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+    "sarif": sarif,
+}

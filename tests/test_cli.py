@@ -140,3 +140,30 @@ def test_main_turns_unexpected_errors_into_exit_2(
         main(["lint"])
     assert exit_info.value.code == 2
     assert "internal error: RuntimeError: boom" in capsys.readouterr().err
+
+
+def test_config_ignores_severity_and_per_file_ignores(minibank: Path) -> None:
+    path = minibank / Q
+    path.write_text(path.read_text().replace("title: Log loss", "title: 2024"))
+    project = minibank.parent / "pyproject.toml"
+    project.write_text(
+        '[tool.mlbank]\nbank = "bank"\n[tool.mlbank.per-file-ignores]\n"bank/questions/screening/*" = ["MB105"]\n'
+    )
+    assert run("lint", cwd=minibank.parent)[0] == 0
+    project.write_text('[tool.mlbank]\nbank = "bank"\n[tool.mlbank.severity]\nMB105 = "warning"\n')
+    code, out = run("lint", cwd=minibank.parent)
+    assert code == 0 and "1 warning" in out
+    project.write_text('[tool.mlbank]\nbank = "bank"\nignore = ["unquoted-value"]\n')
+    assert run("lint", cwd=minibank.parent)[0] == 0
+
+
+def test_inline_suppression_silences_only_its_node(minibank: Path) -> None:
+    path = minibank / Q
+    text = path.read_text().replace(
+        "title: Log loss", "title: 2024  # mlbank: ignore[MB105] the year is the title"
+    )
+    path.write_text(text)
+    assert run("lint", str(minibank))[0] == 0
+    path.write_text(text.replace('level: "L4"\ntime', "level: 4\ntime"))
+    code, out = run("lint", str(minibank))
+    assert code == 1 and ":5:8: MB105" in out

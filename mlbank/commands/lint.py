@@ -62,6 +62,8 @@ def selection_from(config: Config, options: LintOptions) -> Selection:
         select=frozenset((*select, *config.extend_select)) if select else frozenset(),
         ignore=frozenset((*config.ignore, *options.ignore)),
         severity={k: Severity(v) for k, v in config.severity.items()},
+        per_file_ignores=tuple((glob, frozenset(codes)) for glob, codes in config.per_file_ignores.items()),
+        root=config.root,
     )
 
 

@@ -34,6 +34,10 @@ from mlbank.rules import (
     mb207_unknown_section,
     mb300_currency_dollar,
     mb301_unbalanced_math,
+    mb500_near_duplicate,
+    mb501_speaking_time,
+    mb502_placeholder,
+    mb503_suppression,
 )
 from mlbank.rules.base import Rule
 
@@ -64,6 +68,10 @@ _MODULES: tuple[Rule, ...] = (
     mb207_unknown_section,
     mb300_currency_dollar,
     mb301_unbalanced_math,
+    mb500_near_duplicate,
+    mb501_speaking_time,
+    mb502_placeholder,
+    mb503_suppression,
 )
 
 RULES: dict[str, Rule] = {m.RULE.code: m for m in _MODULES}

@@ -1,0 +1,45 @@
+"""Two questions whose prompts or answers say nearly the same thing.
+
+Measured as the Jaccard similarity of word 3-shingles (0.5 or more): copied and lightly edited
+text scores well above it, two questions that merely share a topic score far below. A near
+duplicate wastes a learner's time and drifts: a fix lands in one copy and not the other. Merge
+them, or make each answer its own question from its own angle (the source page asks why accuracy
+misleads on imbalanced data in three places).
+
+Bad::
+
+    # q05 answer: "Accuracy hides failure on the rare class, so use PR-AUC ..."
+    # q12 answer: "Accuracy hides failure on the rare class, so use PR-AUC ..."
+
+Good::
+
+    # q05 answer: how to pick metrics by the cost of each error
+    # q12 answer: a worked example of 99.9% accuracy with zero recall
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mlbank.finding import Finding, Severity
+from mlbank.rules.base import Context, RuleId, report
+
+RULE = RuleId("MB500", "near-duplicate", Severity.WARNING)
+THRESHOLD = 0.5
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    from mlbank.similarity import similar_pairs
+
+    for field in ("prompt", "answer"):
+        entries = [(doc, q) for doc, q in ctx.questions if isinstance(q.get(field), str)]
+        texts = [q[field] for _, q in entries]
+        for pair in similar_pairs(texts, THRESHOLD):
+            (doc_a, q_a), (doc_b, _) = entries[pair.first], entries[pair.second]
+            yield report(
+                RULE,
+                doc_b,
+                (field,),
+                f"{field} is {pair.similarity:.0%} similar to {q_a.get('id')}'s ({doc_a.display}): "
+                "merge the questions or rewrite one from its own angle",
+            )

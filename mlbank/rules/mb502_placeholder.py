@@ -1,0 +1,39 @@
+"""A text still holds a TODO placeholder.
+
+`mlbank new` writes every required field with a `TODO` placeholder so the question cannot be
+committed half-written; replace each one with real content.
+
+Bad::
+
+    answer: |
+      TODO: write the model answer
+
+Good::
+
+    answer: |
+      Dropout zeroes each activation with probability p during training ...
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from mlbank.finding import Finding, Severity
+from mlbank.rules.base import Context, RuleId, at, prose_fields
+
+RULE = RuleId("MB502", "placeholder", Severity.ERROR)
+TODO = re.compile(r"\bTODO\b")
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for doc, data in ctx.questions:
+        for path, text in prose_fields(data):
+            match = TODO.search(text)
+            if match:
+                yield at(
+                    RULE,
+                    doc,
+                    doc.text_position(path, match.start()),
+                    f"{'.'.join(str(p) for p in path)} still holds a TODO placeholder: write it",
+                )
