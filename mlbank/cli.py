@@ -116,6 +116,21 @@ def schema(mode: str, directory: Path | None) -> None:
     sys.exit(code)
 
 
+# --- stats ----------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("bank", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(bank: Path | None, fmt: str) -> None:
+    """Coverage: questions per section and topic, per company and level, practice time, gaps."""
+    from mlbank.commands.stats import run_stats
+
+    code, output = _guard(lambda: run_stats(bank, fmt))
+    click.echo(output)
+    sys.exit(code)
+
+
 # --- helpers --------------------------------------------------------------------------------------
 
 
