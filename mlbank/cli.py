@@ -46,6 +46,9 @@ def cli() -> None:
 @click.option("--ignore", multiple=True, help="Skip these rule codes/names.")
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@click.option(
+    "--fix", is_flag=True, help="Apply safe fixes: escape currency, drop repeated tags, rename to match ids."
+)
 def lint(
     paths: tuple[Path, ...],
     fmt: str,
@@ -53,6 +56,7 @@ def lint(
     ignore: tuple[str, ...],
     statistics: bool,
     strict: bool,
+    fix: bool,
 ) -> None:
     """Check the bank: YAML safety, schema, rubric, references, tags, math markup.
 
@@ -62,7 +66,9 @@ def lint(
     """
     from mlbank.commands.lint import LintOptions, run_lint
 
-    options = LintOptions(fmt=fmt, select=select, ignore=ignore, statistics=statistics, strict=strict)
+    options = LintOptions(
+        fmt=fmt, select=select, ignore=ignore, statistics=statistics, strict=strict, fix=fix
+    )
     code, output = _guard(lambda: run_lint(list(paths), options))
     click.echo(output)
     sys.exit(code)

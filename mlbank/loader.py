@@ -124,6 +124,26 @@ class Document:
         return self._block_indent[path]
 
 
+def node_extent(lines: list[str], number: int) -> int:
+    """The last line (1-based) of the YAML node starting on line `number`: the lines indented deeper.
+
+    Block YAML nests by indentation, so this is exact for block mappings, block sequences and block
+    scalars, which is how bank files are written; a list item's keys sit one column past its dash.
+    """
+    line = lines[number - 1]
+    indent = len(line) - len(line.lstrip(" "))
+    if line.lstrip().startswith("- "):
+        indent += 1
+    last = number
+    for later in range(number, len(lines)):
+        text = lines[later]
+        if text.strip() and len(text) - len(text.lstrip(" ")) <= indent:
+            break
+        if text.strip():
+            last = later + 1
+    return last
+
+
 # --- reading bytes --------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from mlbank.finding import Finding, Position
-from mlbank.loader import Document
+from mlbank.loader import Document, node_extent
 
 MARKER = re.compile(r"#\s*mlbank:\s*(ignore|ignore-file)\[([^\]]*)\]\s*(.*?)\s*$")
 
@@ -39,25 +39,9 @@ def suppressions(doc: Document) -> list[Suppression]:
             continue
         codes = tuple(c.strip() for c in match.group(2).split(",") if c.strip())
         whole = match.group(1) == "ignore-file"
-        first, last = (1, len(lines)) if whole else (number, _extent(lines, number))
+        first, last = (1, len(lines)) if whole else (number, node_extent(lines, number))
         found.append(Suppression(doc.display, number, match.start() + 1, codes, match.group(3), first, last))
     return found
-
-
-def _extent(lines: list[str], number: int) -> int:
-    """The last line of the YAML node that starts on `number`: following lines indented deeper."""
-    line = lines[number - 1]
-    indent = len(line) - len(line.lstrip(" "))
-    if line.lstrip().startswith("- "):
-        indent += 1  # a list item's own keys sit deeper than its dash
-    last = number
-    for later in range(number, len(lines)):
-        text = lines[later]
-        if text.strip() and len(text) - len(text.lstrip(" ")) <= indent:
-            break
-        if text.strip():
-            last = later + 1
-    return last
 
 
 def _block_lines(doc: Document, lines: list[str]) -> set[int]:
@@ -65,7 +49,7 @@ def _block_lines(doc: Document, lines: list[str]) -> set[int]:
     inside: set[int] = set()
     for info in doc.nodes.values():
         if info.style in ("|", ">"):
-            inside.update(range(info.value.line + 1, _extent(lines, info.value.line) + 1))
+            inside.update(range(info.value.line + 1, node_extent(lines, info.value.line) + 1))
     return inside
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mlbank import reporters
@@ -19,6 +19,7 @@ class LintOptions:
     ignore: tuple[str, ...] = ()
     statistics: bool = False
     strict: bool = False
+    fix: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,26 @@ def run_lint(paths: list[Path], options: LintOptions) -> tuple[int, str]:
     config = find_config(Path.cwd())
     selection = selection_from(config, options)
     findings: list[Finding] = []
+    notes: list[str] = []
     for target in resolve_targets(paths, config):
+        if options.fix:
+            notes += fix_target(target)
         findings.extend(lint_bank(load_bank(target.bank), selection, target.only))
     strict = options.strict or config.strict
     failing = [f for f in findings if f.severity is Severity.ERROR or strict]
-    return (1 if failing else 0), render(findings, options)
+    return (1 if failing else 0), "\n".join([*notes, render(findings, options)])
+
+
+def fix_target(target: Target) -> list[str]:
+    """Apply the safe fixes (only to the requested files), and say what was done."""
+    from mlbank.fixes import fix_bank
+
+    bank = load_bank(target.bank)
+    if target.only is not None:
+        wanted = {p.resolve() for p in target.only}
+        bank = replace(bank, questions=tuple(d for d in bank.questions if d.path.resolve() in wanted))
+    result = fix_bank(bank)
+    return [*result.messages, f"Fixed {result.fixed} problem(s)."] if result.fixed or result.messages else []
 
 
 def render(findings: list[Finding], options: LintOptions) -> str:
