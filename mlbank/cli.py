@@ -46,6 +46,7 @@ def cli() -> None:
 @click.option("--ignore", multiple=True, help="Skip these rule codes/names.")
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@click.option("--no-cache", is_flag=True, help="Lint from scratch and do not remember the result.")
 @click.option(
     "--fix", is_flag=True, help="Apply safe fixes: escape currency, drop repeated tags, rename to match ids."
 )
@@ -56,6 +57,7 @@ def lint(
     ignore: tuple[str, ...],
     statistics: bool,
     strict: bool,
+    no_cache: bool,
     fix: bool,
 ) -> None:
     """Check the bank: YAML safety, schema, rubric, references, tags, math markup.
@@ -67,7 +69,13 @@ def lint(
     from mlbank.commands.lint import LintOptions, run_lint
 
     options = LintOptions(
-        fmt=fmt, select=select, ignore=ignore, statistics=statistics, strict=strict, fix=fix
+        fmt=fmt,
+        select=select,
+        ignore=ignore,
+        statistics=statistics,
+        strict=strict,
+        fix=fix,
+        cache=not no_cache,
     )
     code, output = _guard(lambda: run_lint(list(paths), options))
     click.echo(output)
@@ -135,6 +143,72 @@ def stats(bank: Path | None, fmt: str) -> None:
     code, output = _guard(lambda: run_stats(bank, fmt))
     click.echo(output)
     sys.exit(code)
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("bank", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["json", "csv", "markdown", "anki"]),
+    help="Output format.",
+)
+@click.option("--out", help="Output file; - writes json, csv and markdown to stdout.")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Export only matching questions: section=ID, topic=ID or company=ID (repeatable).",
+)
+@click.option("--anki-headers", is_flag=True, help="csv: add Anki's import header lines; cells become HTML.")
+@click.option(
+    "--split",
+    type=click.Path(path_type=Path),
+    help="markdown: also write one page per section and topic here.",
+)
+def export(
+    bank: Path | None,
+    fmt: str,
+    out: str | None,
+    only: tuple[str, ...],
+    anki_headers: bool,
+    split: Path | None,
+) -> None:
+    """Export the bank as JSON, CSV, Markdown or an Anki package.
+
+    The bank must pass lint (no errors), or nothing is written. Output is identical on every run of an
+    unchanged bank, and replaces the previous file only once complete. With no BANK, the bank
+    configured in pyproject.toml ([tool.mlbank] bank = ...) or ./bank is exported.
+    """
+    from mlbank.commands.export import ExportRequest, run_export
+
+    request = ExportRequest(fmt=fmt, out=out, bank=bank, only=only, anki_headers=anki_headers, split=split)
+    code, output = _guard(lambda: run_export(request))
+    if output:
+        click.echo(output, nl=not output.endswith("\n"))
+    sys.exit(code)
+
+
+# --- cache ----------------------------------------------------------------------------------------
+
+
+@cli.group()
+def cache() -> None:
+    """Manage the lint cache (.mlbank_cache/)."""
+
+
+@cache.command("clean")
+def cache_clean() -> None:
+    """Delete the cache."""
+    from mlbank.cache import cache_dir_for, clean
+    from mlbank.config import find_config
+
+    directory = _guard(lambda: (0, str(cache_dir_for(find_config(Path.cwd()).root))))[1]
+    click.echo(f"removed {directory}" if clean(Path(directory)) else f"no cache at {directory}")
 
 
 # --- helpers --------------------------------------------------------------------------------------

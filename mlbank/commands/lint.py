@@ -1,15 +1,23 @@
-"""`mlbank lint`: resolve which bank(s) and files to check, lint, and render the findings."""
+"""`mlbank lint`: resolve which bank(s) and files to check, lint (or reuse the cache), and render.
+
+Imports of the linting machinery are deferred: a warm cache answers with the standard library only.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mlbank import reporters
-from mlbank.bank import BANK_FILE, find_bank, load_bank
 from mlbank.config import Config, ConfigError, find_config
 from mlbank.finding import Finding, Severity
-from mlbank.lint import Selection, lint_bank
+
+if TYPE_CHECKING:
+    from mlbank.lint import Selection
+
+BANK_FILE = "bank.yaml"
 
 
 @dataclass(frozen=True)
@@ -20,6 +28,7 @@ class LintOptions:
     statistics: bool = False
     strict: bool = False
     fix: bool = False
+    cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,8 @@ class Target:
 
 def resolve_targets(paths: list[Path], config: Config) -> list[Target]:
     """Which banks to load and which of their files to report on."""
+    from mlbank.bank import find_bank
+
     if not paths:
         return [Target(default_bank(config), None)]
     targets: dict[Path, list[Path] | None] = {}
@@ -43,8 +54,9 @@ def resolve_targets(paths: list[Path], config: Config) -> list[Target]:
         if bank is None:
             raise ConfigError(f"{path}: not inside a bank (no {BANK_FILE} in it or any folder above)")
         files = sorted(path.rglob("*.y*ml")) if path.is_dir() else [path]
-        if targets.get(bank, []) is not None:
-            targets.setdefault(bank, []).extend(files)  # type: ignore[union-attr]
+        listed = targets.setdefault(bank, [])
+        if listed is not None:
+            listed.extend(files)
     return [Target(b, None if o is None else tuple(o)) for b, o in targets.items()]
 
 
@@ -58,6 +70,8 @@ def default_bank(config: Config) -> Path:
 
 
 def selection_from(config: Config, options: LintOptions) -> Selection:
+    from mlbank.lint import Selection
+
     select = options.select or config.select
     return Selection(
         select=frozenset((*select, *config.extend_select)) if select else frozenset(),
@@ -68,22 +82,65 @@ def selection_from(config: Config, options: LintOptions) -> Selection:
     )
 
 
+def config_key(config: Config, options: LintOptions) -> str:
+    """What, besides file contents, decides the findings."""
+    parts = {
+        "select": sorted(options.select or config.select),
+        "extend": sorted(config.extend_select),
+        "ignore": sorted((*config.ignore, *options.ignore)),
+        "severity": sorted(config.severity.items()),
+        "per_file": sorted((k, sorted(v)) for k, v in config.per_file_ignores.items()),
+        "root": str(config.root),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
 def run_lint(paths: list[Path], options: LintOptions) -> tuple[int, str]:
     config = find_config(Path.cwd())
-    selection = selection_from(config, options)
     findings: list[Finding] = []
     notes: list[str] = []
     for target in resolve_targets(paths, config):
         if options.fix:
             notes += fix_target(target)
-        findings.extend(lint_bank(load_bank(target.bank), selection, target.only))
+        findings.extend(_only(lint_target(target.bank, config, options), target.only))
     strict = options.strict or config.strict
     failing = [f for f in findings if f.severity is Severity.ERROR or strict]
     return (1 if failing else 0), "\n".join([*notes, render(findings, options)])
 
 
+def lint_target(bank_root: Path, config: Config, options: LintOptions) -> list[Finding]:
+    """Findings for the whole bank, from the cache when nothing changed."""
+    from mlbank.cache import LintCache, cache_dir_for
+
+    directory = cache_dir_for(config.root)
+    cache = LintCache(directory, bank_root, config_key(config, options)) if options.cache else None
+    if cache is not None:
+        hit = cache.lookup()
+        if hit is not None:
+            return hit
+    from mlbank.bank import load_bank
+    from mlbank.lint import lint_bank
+
+    findings = lint_bank(
+        load_bank(bank_root),
+        selection_from(config, options),
+        cache_dir=directory / "claims" if options.cache else None,
+    )
+    if cache is not None:
+        cache.store(findings)
+    return findings
+
+
+def _only(findings: list[Finding], only: tuple[Path, ...] | None) -> list[Finding]:
+    if only is None:
+        return findings
+    wanted = {p.resolve() for p in only}
+    return [f for f in findings if Path(f.path).resolve() in wanted]
+
+
 def fix_target(target: Target) -> list[str]:
     """Apply the safe fixes (only to the requested files), and say what was done."""
+    from mlbank.bank import load_bank
     from mlbank.fixes import fix_bank
 
     bank = load_bank(target.bank)
@@ -95,6 +152,8 @@ def fix_target(target: Target) -> list[str]:
 
 
 def render(findings: list[Finding], options: LintOptions) -> str:
+    from mlbank import reporters
+
     if options.statistics:
         return reporters.statistics(findings) + "\n" + reporters.summary(findings)
     return reporters.REPORTERS[options.fmt](findings)
