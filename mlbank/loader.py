@@ -188,8 +188,18 @@ _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
 
+_SPECIAL_WORDS = frozenset(
+    [*_BOOL, "~", "null", "Null", "NULL", ".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"]
+)
+_NUMBER_START = frozenset("0123456789+-.")
+
+
 def resolve_plain(text: str) -> Any:
     """YAML 1.2 core schema resolution of a plain scalar."""
+    if not text:
+        return None
+    if text[0] not in _NUMBER_START and text not in _SPECIAL_WORDS:
+        return text  # the common case, prose and keys: no regex needed
     if _NULL.match(text):
         return None
     if text in _BOOL:
@@ -223,21 +233,12 @@ def _pos(event: Any) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
-def _events(text: str) -> Iterator[Any]:
-    parser = _make_parser(text)
-    while True:
-        event = parser.get_event()
-        yield event
-        if type(event).__name__ == "StreamEndEvent":
-            return
-
-
 def _make_parser(text: str) -> Any:
     try:
         from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 
         if CParser is not None:
-            return CParser(io.StringIO(text))
+            return CParser(text)
     except ImportError:  # pragma: no cover - depends on the platform's wheel
         pass
     from ruamel.yaml.main import YAML
@@ -255,121 +256,121 @@ class _PureParser:
         return next(self._events)
 
 
-class _Builder:
-    """Builds plain data from events with an explicit stack: no recursion, capped depth and size."""
+_NO_KEY = object()  # a mapping frame waiting for its next key
+
+
+def _refuse(kind: Problem, event: Any, message: str) -> _Refused:
+    return _Refused(LoadProblem(kind, _pos(event), message))
+
+
+def _check_node(event: Any, depth: int, count: int, collection: bool) -> None:
+    """Refuse what bank files may not contain, before anything is built from it."""
+    if count > MAX_NODES:
+        raise _refuse(Problem.TOO_LARGE, event, f"more than {MAX_NODES:,} YAML nodes")
+    if event.anchor:
+        raise _refuse(
+            Problem.ALIAS, event, f"anchor '&{event.anchor}' refused: bank files may not use anchors"
+        )
+    tag = event.tag
+    if tag is not None and tag != "!" and tag not in CORE_TAGS:
+        raise _refuse(
+            Problem.TAG, event, f"tag '{tag}' refused: only plain YAML data is allowed; remove the tag"
+        )
+    if collection and depth >= MAX_DEPTH:
+        raise _refuse(Problem.DEPTH, event, f"nesting deeper than {MAX_DEPTH} levels refused")
+
+
+class _Walk:
+    """Events -> plain data with an explicit stack: no recursion, capped depth and size.
+
+    This loop runs once per YAML node of every file, so it is written for speed: class identity
+    dispatch, frames as small lists, positions only for nodes that get a path.
+    """
 
     def __init__(self) -> None:
         self.nodes: dict[FieldPath, NodeInfo] = {}
         self.problems: list[LoadProblem] = []
-        self.count = 0
+        self.documents = 0
 
-    def build(self, events: Iterator[Any], first: Any) -> Any:
-        # Each frame: [container, path, pending_key (mappings), key_position, seen_keys]
-        root_holder: list[Any] = []
-        stack: list[list[Any]] = []
-        event = first
+    def run(self, get_event: Any) -> Any:
+        from ruamel.yaml import events as ev
+
+        scalar_cls, map_cls, seq_cls = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
+        nodes, stack = self.nodes, []
+        data: Any = None
+        count = 0
         while True:
-            kind = type(event).__name__
-            if kind in ("MappingEndEvent", "SequenceEndEvent"):
-                done = stack.pop()
+            event = get_event()
+            cls = event.__class__
+            if cls is scalar_cls or cls is map_cls or cls is seq_cls:
+                count += 1
+                tag = event.tag
+                if (
+                    event.anchor
+                    or count > MAX_NODES
+                    or (tag is not None and tag != "!" and tag not in CORE_TAGS)
+                ):
+                    _check_node(event, len(stack), count, cls is not scalar_cls)  # raises with the reason
+                if cls is scalar_cls:
+                    raw = event.value
+                    style = event.style or ""
+                    value = (
+                        resolve_plain(raw)
+                        if (tag is None and style == "") or (tag in CORE_TAGS and not tag.endswith(":str"))
+                        else raw
+                    )
+                else:
+                    if len(stack) >= MAX_DEPTH:
+                        _check_node(event, len(stack), count, True)
+                    raw, style, value = None, None, ({} if cls is map_cls else [])
                 if not stack:
-                    return done[0]
-            else:
-                self._check(event, len(stack))
-                self._add(event, stack, root_holder)
-                if not stack and kind == "ScalarEvent":
-                    return root_holder[0]
-            event = next(events)
-
-    def _check(self, event: Any, depth: int) -> None:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise _Refused(LoadProblem(Problem.TOO_LARGE, _pos(event), f"more than {MAX_NODES:,} YAML nodes"))
-        kind = type(event).__name__
-        if kind == "AliasEvent":
-            raise _Refused(
-                LoadProblem(
-                    Problem.ALIAS,
-                    _pos(event),
-                    f"alias '*{event.anchor}' refused: write the value out in full",
+                    data, path, key_pos = value, (), None
+                else:
+                    frame = stack[-1]
+                    container = frame[0]
+                    if container.__class__ is dict:
+                        if frame[2] is _NO_KEY:
+                            if cls is not scalar_cls:
+                                raise _refuse(
+                                    Problem.SYNTAX,
+                                    event,
+                                    "a mapping key must be plain text, not a collection",
+                                )
+                            frame[2], frame[3] = raw, _pos(event)
+                            continue
+                        path, key_pos = self._place(frame, value)
+                    else:
+                        container.append(value)
+                        path, key_pos = (None if frame[1] is None else (*frame[1], len(container) - 1)), None
+                if path is not None:
+                    mark = event.start_mark
+                    nodes[path] = NodeInfo(Position(mark.line + 1, mark.column + 1), key_pos, style, raw)
+                if cls is not scalar_cls:
+                    stack.append([value, path, _NO_KEY, None, {}])
+            elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
+                stack.pop()
+            elif cls is ev.AliasEvent:
+                raise _refuse(
+                    Problem.ALIAS, event, f"alias '*{event.anchor}' refused: write the value out in full"
                 )
-            )
-        if getattr(event, "anchor", None):
-            raise _Refused(
-                LoadProblem(
-                    Problem.ALIAS,
-                    _pos(event),
-                    f"anchor '&{event.anchor}' refused: bank files may not use anchors",
-                )
-            )
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!") and tag not in CORE_TAGS:
-            raise _Refused(
-                LoadProblem(
-                    Problem.TAG,
-                    _pos(event),
-                    f"tag '{tag}' refused: only plain YAML data is allowed; remove the tag",
-                )
-            )
-        if kind in ("MappingStartEvent", "SequenceStartEvent") and depth >= MAX_DEPTH:
-            raise _Refused(
-                LoadProblem(Problem.DEPTH, _pos(event), f"nesting deeper than {MAX_DEPTH} levels refused")
-            )
+            elif cls is ev.DocumentStartEvent:
+                self.documents += 1
+                if self.documents == 2:
+                    self.problems.append(
+                        LoadProblem(
+                            Problem.MULTI_DOCUMENT,
+                            _pos(event),
+                            "a second YAML document ('---') found: one question per file",
+                        )
+                    )
+                    return data
+            elif cls is ev.StreamEndEvent:
+                return data
 
-    def _add(self, event: Any, stack: list[list[Any]], root_holder: list[Any]) -> None:
-        kind = type(event).__name__
-        value: Any
-        if kind == "MappingStartEvent":
-            value = {}
-        elif kind == "SequenceStartEvent":
-            value = []
-        else:
-            value = self._scalar(event)
-        if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-            self._take_key(event, value, stack[-1])
-            return
-        path, key_pos = self._place(value, stack, root_holder)
-        style = None if kind != "ScalarEvent" else (event.style or "")
-        raw = event.value if kind == "ScalarEvent" else None
-        if path is not None:
-            self.nodes[path] = NodeInfo(_pos(event), key_pos, style, raw)
-        if kind != "ScalarEvent":
-            stack.append([value, path, None, None, {}])
-
-    def _scalar(self, event: Any) -> Any:
-        tag = event.tag
-        if tag in (None,) and (event.style or "") == "":
-            return resolve_plain(event.value)
-        if tag in CORE_TAGS and not tag.endswith(":str"):
-            return resolve_plain(event.value)
-        return event.value
-
-    def _take_key(self, event: Any, value: Any, frame: list[Any]) -> None:
-        if isinstance(value, (dict, list)):
-            raise _Refused(
-                LoadProblem(
-                    Problem.SYNTAX,
-                    _pos(event),
-                    "a mapping key must be plain text, not a collection",
-                )
-            )
-        key = event.value if value is not None else ""
-        frame[2] = key
-        frame[3] = _pos(event)
-
-    def _place(
-        self, value: Any, stack: list[list[Any]], root_holder: list[Any]
-    ) -> tuple[FieldPath | None, Position | None]:
-        if not stack:
-            root_holder.append(value)
-            return (), None
-        frame = stack[-1]
-        container, parent_path = frame[0], frame[1]
-        if isinstance(container, list):
-            container.append(value)
-            return (None if parent_path is None else (*parent_path, len(container) - 1)), None
+    def _place(self, frame: list[Any], value: Any) -> tuple[FieldPath | None, Position | None]:
+        """Put a mapping value under its pending key; a repeated key is reported and dropped."""
         key, key_pos = frame[2], frame[3]
-        frame[2] = None
+        frame[2] = _NO_KEY
         first = frame[4].get(key)
         if first is not None:
             self.problems.append(
@@ -379,54 +380,28 @@ class _Builder:
                     f"duplicate key '{key}' (first at line {first.line}): YAML keeps only one; merge them",
                 )
             )
-            return (
-                None,
-                None,
-            )  # keep the first value; the duplicate is reported, never silently used
+            return None, None  # keep the first value; the duplicate is reported, never silently used
         frame[4][key] = key_pos
-        container[key] = value
-        return (None if parent_path is None else (*parent_path, key)), key_pos
+        frame[0][key] = value
+        return (None if frame[1] is None else (*frame[1], key)), key_pos
 
 
 def parse_yaml(text: str) -> tuple[Any, dict[FieldPath, NodeInfo], list[LoadProblem]]:
     """Text -> (data, positions, problems). Data is None when the file was refused or is empty."""
-    builder = _Builder()
-    data: Any = None
-    documents = 0
-    try:
-        from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-        events = _events(text)
-        for event in events:
-            kind = type(event).__name__
-            if kind == "DocumentStartEvent":
-                documents += 1
-                if documents == 2:
-                    builder.problems.append(
-                        LoadProblem(
-                            Problem.MULTI_DOCUMENT,
-                            _pos(event),
-                            "a second YAML document ('---') found: one question per file",
-                        )
-                    )
-                    break
-                event = next(events)
-                value = builder.build(events, event)
-                if documents == 1:
-                    data = value
+    walk = _Walk()
+    try:
+        data = walk.run(_make_parser(text).get_event)
     except _Refused as refused:
-        return None, builder.nodes, [*builder.problems, refused.problem]
+        return None, walk.nodes, [*walk.problems, refused.problem]
     except MarkedYAMLError as exc:
-        return None, builder.nodes, [*builder.problems, _syntax_problem(exc)]
+        return None, walk.nodes, [*walk.problems, _syntax_problem(exc)]
     except (YAMLError, ValueError, RecursionError, MemoryError) as exc:
-        return (
-            None,
-            builder.nodes,
-            [*builder.problems, LoadProblem(Problem.SYNTAX, Position(1, 1), str(exc))],
-        )
-    if documents == 0 or data is None:
-        builder.problems.append(LoadProblem(Problem.EMPTY, Position(1, 1), "the file holds no YAML document"))
-    return data, builder.nodes, builder.problems
+        return None, walk.nodes, [*walk.problems, LoadProblem(Problem.SYNTAX, Position(1, 1), str(exc))]
+    if walk.documents == 0 or data is None:
+        walk.problems.append(LoadProblem(Problem.EMPTY, Position(1, 1), "the file holds no YAML document"))
+    return data, walk.nodes, walk.problems
 
 
 def _syntax_problem(exc: Any) -> LoadProblem:

@@ -43,6 +43,8 @@ def mask_code(text: str) -> str:
 
 
 def scan(text: str) -> MathScan:
+    if "$" not in text:
+        return MathScan([], [])
     masked = mask_code(text)
     result = MathScan([], [])
     start = 0

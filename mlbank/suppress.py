@@ -30,6 +30,8 @@ class Suppression(NamedTuple):
 
 
 def suppressions(doc: Document) -> list[Suppression]:
+    if "mlbank:" not in doc.text:
+        return []
     lines = doc.text.splitlines()
     inside = _block_lines(doc, lines)
     found: list[Suppression] = []
