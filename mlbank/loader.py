@@ -10,7 +10,6 @@ source text is kept, so `4.60` never silently becomes 4.6.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -296,7 +295,10 @@ class _Walk:
         from ruamel.yaml import events as ev
 
         scalar_cls, map_cls, seq_cls = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
-        nodes, stack = self.nodes, []
+        nodes = self.nodes
+        stack: list[list[Any]] = []
+        path: FieldPath | None
+        key_pos: Position | None
         data: Any = None
         count = 0
         while True:

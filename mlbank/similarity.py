@@ -30,7 +30,7 @@ class Pair(NamedTuple):
 def shingles(text: str) -> frozenset[int]:
     """Word 3-shingles, hashed to ints (C-level all the way: this runs on every answer of the bank)."""
     words = WORD.findall(text.lower())
-    return frozenset(map(hash, zip(words, words[1:], words[2:])))
+    return frozenset(map(hash, zip(words, words[1:], words[2:], strict=False)))
 
 
 def similar_pairs(texts: Sequence[str], threshold: float) -> list[Pair]:
