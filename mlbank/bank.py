@@ -61,6 +61,11 @@ def display_path(path: Path, base: Path) -> str:
         return str(path)
 
 
+def real_path(path: Path) -> Path:
+    """The canonical path, without raising on a symlink loop (Path.resolve() does, in 3.11)."""
+    return Path(os.path.realpath(path))
+
+
 def question_files(root: Path) -> list[Path]:
     """Question files under root/questions, sorted; symlinked directories are not followed."""
     found: list[Path] = []

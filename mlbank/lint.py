@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlbank import suppress
-from mlbank.bank import Bank
+from mlbank.bank import Bank, real_path
 from mlbank.finding import Finding, Severity
 from mlbank.rules import RULES, mb503_suppression
 from mlbank.rules.base import Context, Rule
@@ -57,10 +57,10 @@ def lint_bank(
     for rule in selection.active():
         findings.extend(rule.check(ctx))
     findings = _suppress(bank, findings, selection)
-    paths = {d.display: d.path.resolve() for d in bank.documents}
+    paths = {d.display: real_path(d.path) for d in bank.documents}
     findings = [f for f in findings if not _exempt(f, paths.get(f.path), selection)]
     if only is not None:
-        wanted = {p.resolve() for p in only}
+        wanted = {real_path(p) for p in only}
         findings = [f for f in findings if paths.get(f.path) in wanted]
     return sorted({_with_severity(f, selection) for f in findings})
 

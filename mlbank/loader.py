@@ -11,6 +11,7 @@ source text is kept, so `4.60` never silently becomes 4.6.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -149,6 +150,10 @@ def node_extent(lines: list[str], number: int) -> int:
 def read_text(path: Path) -> tuple[str | None, LoadProblem | None]:
     """Read at most MAX_BYTES of UTF-8 text; refuse binary, oversize and undecodable files."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
+            return None, LoadProblem(
+                Problem.ENCODING, Position(1, 1), "not a regular file: remove it from the bank"
+            )
         with path.open("rb") as fh:
             blob = fh.read(MAX_BYTES + 1)
     except OSError as exc:

@@ -134,19 +134,21 @@ def lint_target(bank_root: Path, config: Config, options: LintOptions) -> list[F
 def _only(findings: list[Finding], only: tuple[Path, ...] | None) -> list[Finding]:
     if only is None:
         return findings
-    wanted = {p.resolve() for p in only}
-    return [f for f in findings if Path(f.path).resolve() in wanted]
+    from mlbank.bank import real_path
+
+    wanted = {real_path(p) for p in only}
+    return [f for f in findings if real_path(Path(f.path)) in wanted]
 
 
 def fix_target(target: Target) -> list[str]:
     """Apply the safe fixes (only to the requested files), and say what was done."""
-    from mlbank.bank import load_bank
+    from mlbank.bank import load_bank, real_path
     from mlbank.fixes import fix_bank
 
     bank = load_bank(target.bank)
     if target.only is not None:
-        wanted = {p.resolve() for p in target.only}
-        bank = replace(bank, questions=tuple(d for d in bank.questions if d.path.resolve() in wanted))
+        wanted = {real_path(p) for p in target.only}
+        bank = replace(bank, questions=tuple(d for d in bank.questions if real_path(d.path) in wanted))
     result = fix_bank(bank)
     return [*result.messages, f"Fixed {result.fixed} problem(s)."] if result.fixed or result.messages else []
 
