@@ -167,3 +167,19 @@ def test_inline_suppression_silences_only_its_node(minibank: Path) -> None:
     path.write_text(text.replace('level: "L4"\ntime', "level: 4\ntime"))
     code, out = run("lint", str(minibank))
     assert code == 1 and ":5:8: MB105" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "text"),
+    [
+        (("-log(0.01)", "--says", "4.6"), 0, "holds"),
+        (("-log(0.01)", "--says", "4.60"), 1, "rounds to 4.61"),
+        (("1 - (1 - 2*eps)^d", "--says", "78%", "--where", "eps=0.01", "--where", "d=100"), 1, "fails"),
+        (("rho*s + (1 - rho)*s/M", "--equals", "(M*s + M*(M - 1)*rho*s)/M^2", "--domain", "rho=[0, 1]", "--domain", "s=(0, 10]", "--domain", "M=integer [1, 50]"), 0, "holds"),
+        (("open('/etc/passwd')",), 2, "invalid"),
+        (("x + 1", "--says", "2"), 2, "unbound"),
+    ],
+)
+def test_calc(args: tuple[str, ...], code: int, text: str) -> None:
+    got, out = run("calc", *args)
+    assert got == code and text in out, out

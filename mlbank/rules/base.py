@@ -10,11 +10,15 @@ import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from mlbank.bank import Bank
 from mlbank.finding import Finding, Position, Severity
 from mlbank.loader import Document, FieldPath, Problem
+
+if TYPE_CHECKING:
+    from mlbank.claims import Verdict
+    from mlbank.worked import Located
 
 # The prose fields of a question whose text is Markdown shown to learners.
 RUBRIC_LEVELS = ("strong_hire", "lean_hire", "no_hire")
@@ -76,6 +80,16 @@ class Context:
     @cached_property
     def level_ids(self) -> list[str]:
         return ids_of(self.meta.get("levels"))
+
+    @cached_property
+    def claims(self) -> list[tuple[Located, Verdict]]:
+        """Every well-formed claim of the bank with its verdict, computed in one worker run."""
+        from mlbank.claims import check_claims
+        from mlbank.worked import claims_of
+
+        located = [c for doc, _ in self.questions for c in claims_of(doc)]
+        verdicts = check_claims([c.spec for c in located], self.cache_dir) if located else []
+        return list(zip(located, verdicts, strict=True))
 
 
 def ids_of(items: Any) -> list[str]:

@@ -1,0 +1,67 @@
+"""``mlbank calc``: check one expression from the command line, the way a worked: claim is checked.
+
+run_calc returns the exit code and the lines to print; cli.py prints them. Exit codes: 0 the claim
+holds (or, with neither --says nor --equals, the value was computed), 1 it fails, 2 it is invalid or
+refused (bad syntax, unbound names, a malformed NAME=VALUE, a timeout).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mlbank.claims.errors import ClaimError
+from mlbank.claims.prepare import PreparedClaim, prepare_claim
+from mlbank.claims.spec import ClaimSpec, Verdict
+from mlbank.claims.stated import format_exact
+
+_EXIT = {"holds": 0, "fails": 1, "invalid": 2}
+
+
+def run_calc(
+    expr: str,
+    says: str | None = None,
+    equals: str | None = None,
+    where: Sequence[str] = (),
+    tolerance: str | None = None,
+    domain: Sequence[str] = (),
+    *,
+    deadline: float = 10.0,
+) -> tuple[int, list[str]]:
+    try:
+        spec = ClaimSpec(expr, says, equals, _pairs(where, "--where"), _pairs(domain, "--domain"), tolerance)
+        prepared = prepare_claim(spec, bare=True)
+    except ClaimError as err:
+        return 2, [f"invalid: {err.describe()}"]
+    from mlbank.claims.worker import run_batch  # sympy runs in the worker, never here
+
+    verdict = run_batch([spec], deadline)[0]
+    return _EXIT[verdict.status], _lines(spec, prepared, verdict)
+
+
+def _pairs(items: Sequence[str], option: str) -> tuple[tuple[str, str], ...]:
+    pairs: list[tuple[str, str]] = []
+    for item in items:
+        name, equal_sign, value = item.partition("=")
+        if not equal_sign or not name.strip() or not value.strip():
+            raise ClaimError(
+                f"{option} {item!r} is not NAME=VALUE: write it like {option} "
+                + ("eps=0.01" if option == "--where" else '"rho=[0, 1]"')
+            )
+        pairs.append((name.strip(), value.strip()))
+    return tuple(pairs)
+
+
+def _lines(spec: ClaimSpec, prepared: PreparedClaim, verdict: Verdict) -> list[str]:
+    if spec.says is None and spec.equals is None:
+        return [verdict.message] if verdict.status == "holds" else [f"invalid: {verdict.message}"]
+    lines: list[str] = []
+    if verdict.value is not None:
+        lines.append(f"value: {verdict.value}")
+    stated = prepared.stated
+    if stated is not None:
+        widened = f" with tolerance {spec.tolerance}" if spec.tolerance else ""
+        lines.append(
+            f'says: "{stated.text}"{widened} means [{format_exact(stated.low)}, {format_exact(stated.high)}]'
+        )
+    lines.append(f"{verdict.status}: {verdict.message}")
+    return lines

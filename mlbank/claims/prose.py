@@ -1,0 +1,51 @@
+"""Numbers that prose states as computed results, so the linter can ask for a claim behind each.
+
+A computed result is a number right after ``=``, ``≈`` or ``\\approx`` (spaces and a ``$`` or a
+currency ``\\$`` may come between), a multiplier ``100x`` (or with the sign U+00D7), a ratio ``500:1`` and a
+percentage followed by "of" (``87% of``). The token is the number as written, with its suffix.
+
+Not flagged: a number that goes on as an expression (followed by ``/``, ``*``, ``^``, ``\\times``,
+``\\cdot``, a letter or ``(``, as in ``= 1/(2λ)``), a number inside a word (``F1``, ``L2x``), and a
+number after a comparison (``<=``, ``>=``, ``!=``, ``==``), which states a condition, not a result.
+Digits are ASCII only.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+_SUFFIX = r"(?:%|x|\u00d7|:[0-9]+(?:\.[0-9]+)?(?![0-9:]))?"
+_NOT_IN_WORD = r"(?<![A-Za-z0-9_.,:\\^])"
+
+_PATTERNS = (
+    re.compile(
+        r"(?:(?<![<>!=:])=(?!=)|\u2248|\\approx(?![A-Za-z]))[ \t]*(?:\\?\$)?[ \t]*"
+        rf"(?P<token>-?{_NUMBER}{_SUFFIX})"
+    ),
+    re.compile(rf"{_NOT_IN_WORD}(?P<token>{_NUMBER}(?:x|\u00d7))"),
+    re.compile(rf"{_NOT_IN_WORD}(?P<token>{_NUMBER}:[0-9]+(?:\.[0-9]+)?)(?![0-9:])"),
+    re.compile(rf"{_NOT_IN_WORD}(?P<token>{_NUMBER}%)(?=[ \t]+of\b)"),
+)
+_OPERATOR_AFTER = re.compile(r"[ \t]*(?:[/*^]|\\times|\\cdot)")
+
+
+def find_stated_results(text: str) -> list[tuple[int, str]]:
+    """(offset, token) of every stated result in ``text``, by offset; offsets index ``text``."""
+    found: dict[int, str] = {}
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span("token")
+            if _goes_on(text, end):
+                continue
+            token = match["token"]
+            if len(token) > len(found.get(start, "")):
+                found[start] = token
+    return sorted(found.items())
+
+
+def _goes_on(text: str, end: int) -> bool:
+    """True when the number is the start of a longer expression or word, not a result."""
+    if end < len(text) and (text[end].isalnum() or text[end] in "_("):
+        return True
+    return _OPERATOR_AFTER.match(text, end) is not None

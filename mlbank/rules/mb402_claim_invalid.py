@@ -1,0 +1,47 @@
+"""A claim that cannot be checked: refused, malformed, or with unbound names.
+
+Expressions are parsed safely (never evaluated as code): numbers, + - * / ^, parentheses, and the
+functions log (natural), log2, log10, ln, exp, sqrt, abs, floor, ceil, factorial, binomial, min, max.
+Every name must be bound in `where:` (values) or `domain:` (ranges, for identities). Power towers,
+huge exponents and factorials are refused before evaluation, and evaluation runs in a separate
+process with a deadline. `mlbank calc` tries a claim from the command line.
+
+Bad::
+
+    worked:
+      - says: "87%"
+        expr: 1 - (1 - 2*eps)^d       # eps and d are unbound
+
+Good::
+
+    worked:
+      - says: "87%"
+        expr: 1 - (1 - 2*eps)^d
+        where: {eps: 0.01, d: 100}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mlbank.finding import Finding, Severity
+from mlbank.rules.base import Context, RuleId, at, report
+
+RULE = RuleId("MB402", "claim-invalid", Severity.ERROR)
+
+FIELD_KEYS = {"expr": "expr", "says": "says", "equals": "equals", "tolerance": "tolerance"}
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    from mlbank.claims import find_claim_error
+
+    for claim, verdict in ctx.claims:
+        if verdict.status != "invalid":
+            continue
+        error = find_claim_error(claim.spec)
+        field = (error.field or "").split(" ")[0] if error is not None else ""
+        path = ("worked", claim.index, FIELD_KEYS.get(field, field)) if field in FIELD_KEYS else ("worked", claim.index)
+        if error is not None and error.column and field in FIELD_KEYS:
+            yield at(RULE, claim.doc, claim.doc.text_position(path, error.column - 1), verdict.message)
+        else:
+            yield report(RULE, claim.doc, path, verdict.message)
