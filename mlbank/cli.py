@@ -107,6 +107,32 @@ def rule_command(code_or_name: str) -> None:
     click.echo((rule.__doc__ or "").strip())
 
 
+# --- calc -----------------------------------------------------------------------------------------
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("expr")
+@click.option("--says", help='The number as the text states it, e.g. "4.6", "87%", "100x", "500:1".')
+@click.option("--equals", help="Another expression: check an identity instead of a value.")
+@click.option("--where", multiple=True, metavar="NAME=VALUE", help="Bind a name (repeatable).")
+@click.option("--domain", multiple=True, metavar="NAME=RANGE", help='Range of a free name: x="[0, 1]".')
+@click.option("--tolerance", help="Widen the stated interval by this absolute amount.")
+def calc(
+    expr: str, says: str | None, equals: str | None, where: tuple[str, ...], domain: tuple[str, ...], tolerance: str | None
+) -> None:
+    """Try a worked-number claim: the value, the interval the stated text implies, and the verdict.
+
+    Exit 0 the claim holds, 1 it does not, 2 the expression or stated text is refused or invalid.
+    Nothing is ever evaluated as code: EXPR is parsed against a whitelist and computed with sympy in
+    a separate process with a deadline. A leading minus needs no quoting trick: mlbank calc -log(0.01).
+    """
+    from mlbank.claims import run_calc
+
+    code, lines = run_calc(expr, says, equals, list(where), tolerance, list(domain))
+    click.echo("\n".join(lines))
+    sys.exit(code)
+
+
 # --- schema ---------------------------------------------------------------------------------------
 
 
@@ -127,6 +153,54 @@ def schema(mode: str, directory: Path | None) -> None:
     code, output = _guard(lambda: run_schema(mode, directory))
     if output:
         click.echo(output)
+    sys.exit(code)
+
+
+# --- fmt ------------------------------------------------------------------------------------------
+
+
+@cli.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
+@click.option("--diff", is_flag=True, help="Print a unified diff instead of writing; exit 1 if any.")
+def fmt_command(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
+    """Rewrite bank files in canonical form: key order, quoting, literal blocks; comments kept.
+
+    PATHS are files, bank directories or folders inside a bank; with no PATHS, every file of the
+    default bank. A file that does not load safely, or that could not be rewritten without changing
+    its data, is reported and left alone.
+    """
+    from mlbank.commands.fmt import FmtOptions, run_fmt
+
+    code, output = _guard(lambda: run_fmt(list(paths), FmtOptions(check=check, diff=diff)))
+    if output:
+        click.echo(output)
+    sys.exit(code)
+
+
+# --- new ------------------------------------------------------------------------------------------
+
+
+@cli.command("new")
+@click.argument("title")
+@click.option("--section", required=True, help="Section id from bank.yaml; it fixes the id prefix.")
+@click.option("--topic", "topics", multiple=True, required=True, help="Topic id from topics.yaml (repeatable).")
+@click.option("--company", "companies", multiple=True, help="Company id from bank.yaml (repeatable).")
+@click.option("--bank", type=click.Path(path_type=Path), default=None, help="Bank directory.")
+def new_command(
+    title: str, section: str, topics: tuple[str, ...], companies: tuple[str, ...], bank: Path | None
+) -> None:
+    """Create questions/<section>/<id>-<slug>.yaml with the next free id and TODO placeholders.
+
+    Prints the new file's path. Lint fails on the file (MB502) until every TODO is written.
+    """
+    from mlbank.commands.new import NewQuestion, run_new
+
+    request = NewQuestion(
+        title, section, tuple(dict.fromkeys(topics)), tuple(dict.fromkeys(companies)), bank
+    )
+    code, output = _guard(lambda: run_new(request))
+    click.echo(output, err=code != EXIT_OK)
     sys.exit(code)
 
 
@@ -168,7 +242,7 @@ def stats(bank: Path | None, fmt: str) -> None:
 @click.option(
     "--split",
     type=click.Path(path_type=Path),
-    help="markdown: also write one page per section and topic here.",
+    help="markdown: write one page per section and topic into this folder (--out optional).",
 )
 def export(
     bank: Path | None,

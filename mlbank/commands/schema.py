@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from mlbank.atomic import write_text
 from mlbank.model import json_schema
@@ -12,15 +13,23 @@ SCHEMAS = {
     "question": "question.schema.json",
     "bank": "bank.schema.json",
     "topics": "topics.schema.json",
+    "export": "export.schema.json",
 }
 
 
 def rendered() -> dict[str, str]:
     """File name -> the exact text that should be committed."""
     return {
-        name: json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
-        for kind, name in SCHEMAS.items()
+        name: json.dumps(_schema(kind), indent=2, ensure_ascii=False) + "\n" for kind, name in SCHEMAS.items()
     }
+
+
+def _schema(kind: str) -> dict[str, Any]:
+    if kind == "export":  # the JSON export's shape, not a bank file
+        from mlbank.exporters.json_model import json_schema as export_schema
+
+        return export_schema()
+    return json_schema(kind)
 
 
 def schema_dir(directory: Path | None) -> Path:

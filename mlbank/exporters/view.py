@@ -1,0 +1,133 @@
+"""What every exporter reads: the bank's metadata and the selected questions, in bank order.
+
+Bank order is the order a learner meets the questions: sections as bank.yaml lists them, then
+question ids in natural order within a section (q2 before q10). Every format uses it, so the JSON,
+the CSV rows, the Markdown page and the Anki notes line up with each other.
+
+`--only key=value` filters select questions: values of one key are alternatives (section=a or
+section=b), different keys must all match (section=a and company=google).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlbank.bank import Bank
+from mlbank.loader import Document
+from mlbank.model import BankMeta, Question, Section, Topic
+
+FILTER_KEYS = ("section", "topic", "company")
+
+
+class FilterError(ValueError):
+    """An --only filter that cannot be applied; the message says which and what is allowed."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Parsed --only options: key -> allowed values; an absent key does not restrict."""
+
+    allowed: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    @classmethod
+    def parse(cls, specs: Iterable[str]) -> Filters:
+        found: dict[str, set[str]] = {}
+        for spec in specs:
+            key, sep, value = spec.partition("=")
+            key, value = key.strip(), value.strip()
+            if not sep or not value:
+                raise FilterError(f"--only {spec!r}: write KEY=VALUE, e.g. --only section=screening")
+            if key not in FILTER_KEYS:
+                raise FilterError(
+                    f"--only {spec!r}: unknown key '{key}'; use one of {', '.join(FILTER_KEYS)}"
+                )
+            found.setdefault(key, set()).add(value)
+        return cls(tuple((k, frozenset(found[k])) for k in FILTER_KEYS if k in found))
+
+    def values(self, key: str) -> frozenset[str] | None:
+        return next((v for k, v in self.allowed if k == key), None)
+
+    def keeps(self, question: Question) -> bool:
+        wanted = {
+            "section": {question.section},
+            "topic": set(question.topics),
+            "company": {c.company for c in question.companies},
+        }
+        return all(values & wanted[key] for key, values in self.allowed)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One selected question with the file it came from (for raw claim text and its history)."""
+
+    doc: Document
+    question: Question
+
+
+@dataclass(frozen=True)
+class BankView:
+    root: Path
+    meta: BankMeta
+    topics: tuple[Topic, ...]
+    entries: tuple[Entry, ...]
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(e.question for e in self.entries)
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.meta.sections if s.id == section_id)
+
+    def in_section(self, section_id: str) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.question.section == section_id)
+
+    @property
+    def sections_present(self) -> tuple[Section, ...]:
+        """Sections holding at least one selected question, in bank order."""
+        used = {e.question.section for e in self.entries}
+        return tuple(s for s in self.meta.sections if s.id in used)
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+    def entry(self, question_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.question.id == question_id), None)
+
+
+def natural_key(question_id: str) -> tuple[str, int]:
+    """q2 sorts before q10 whether or not ids are zero-padded."""
+    match = re.fullmatch(r"([a-z]+)([0-9]+)", question_id)
+    return (match.group(1), int(match.group(2))) if match else (question_id, -1)
+
+
+def build_view(bank: Bank, filters: Filters) -> BankView:
+    """The selected questions of a bank that has passed lint (so every model is present)."""
+    if bank.meta is None or not isinstance(bank.meta.model, BankMeta):
+        raise FilterError(f"{bank.root}: bank.yaml is missing or invalid; run `mlbank lint`")
+    meta: BankMeta = bank.meta.model
+    topics = bank.topics.model.topics if bank.topics is not None and bank.topics.model is not None else []
+    _check_values(filters, meta, topics)
+    order = {s.id: i for i, s in enumerate(meta.sections)}
+    entries = [Entry(d, d.model) for d in bank.questions if isinstance(d.model, Question)]
+    entries.sort(key=lambda e: (order.get(e.question.section, len(order)), natural_key(e.question.id)))
+    kept = tuple(e for e in entries if filters.keeps(e.question))
+    if not kept:
+        raise FilterError("the --only filters select no questions; drop one or widen it")
+    return BankView(bank.root, meta, tuple(topics), kept)
+
+
+def _check_values(filters: Filters, meta: BankMeta, topics: list[Topic]) -> None:
+    known = {
+        "section": [s.id for s in meta.sections],
+        "topic": [t.id for t in topics],
+        "company": [c.id for c in meta.companies],
+    }
+    for key, values in filters.allowed:
+        unknown = sorted(values - set(known[key]))
+        if unknown:
+            raise FilterError(
+                f"--only {key}={unknown[0]}: no such {key} in the bank; known: {', '.join(known[key])}"
+            )
