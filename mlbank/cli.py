@@ -118,7 +118,12 @@ def rule_command(code_or_name: str) -> None:
 @click.option("--domain", multiple=True, metavar="NAME=RANGE", help='Range of a free name: x="[0, 1]".')
 @click.option("--tolerance", help="Widen the stated interval by this absolute amount.")
 def calc(
-    expr: str, says: str | None, equals: str | None, where: tuple[str, ...], domain: tuple[str, ...], tolerance: str | None
+    expr: str,
+    says: str | None,
+    equals: str | None,
+    where: tuple[str, ...],
+    domain: tuple[str, ...],
+    tolerance: str | None,
 ) -> None:
     """Try a worked-number claim: the value, the interval the stated text implies, and the verdict.
 
@@ -184,7 +189,9 @@ def fmt_command(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
 @cli.command("new")
 @click.argument("title")
 @click.option("--section", required=True, help="Section id from bank.yaml; it fixes the id prefix.")
-@click.option("--topic", "topics", multiple=True, required=True, help="Topic id from topics.yaml (repeatable).")
+@click.option(
+    "--topic", "topics", multiple=True, required=True, help="Topic id from topics.yaml (repeatable)."
+)
 @click.option("--company", "companies", multiple=True, help="Company id from bank.yaml (repeatable).")
 @click.option("--bank", type=click.Path(path_type=Path), default=None, help="Bank directory.")
 def new_command(
@@ -196,9 +203,7 @@ def new_command(
     """
     from mlbank.commands.new import NewQuestion, run_new
 
-    request = NewQuestion(
-        title, section, tuple(dict.fromkeys(topics)), tuple(dict.fromkeys(companies)), bank
-    )
+    request = NewQuestion(title, section, tuple(dict.fromkeys(topics)), tuple(dict.fromkeys(companies)), bank)
     code, output = _guard(lambda: run_new(request))
     click.echo(output, err=code != EXIT_OK)
     sys.exit(code)

@@ -19,7 +19,7 @@ FIELDS = ("says", "expr", "equals", "tolerance")
 
 class Located(NamedTuple):
     doc: Document
-    index: int
+    item: int  # its place in the worked: list
     spec: ClaimSpec
 
 
@@ -28,7 +28,9 @@ def spec_of(doc: Document, index: int, claim: Mapping[str, Any]) -> ClaimSpec | 
     from mlbank.claims import ClaimSpec
 
     texts = {name: claim.get(name) for name in FIELDS}
-    if not isinstance(texts["expr"], str) or any(v is not None and not isinstance(v, str) for v in texts.values()):
+    if not isinstance(texts["expr"], str) or any(
+        v is not None and not isinstance(v, str) for v in texts.values()
+    ):
         return None
     where, domain = claim.get("where", {}), claim.get("domain", {})
     if not isinstance(where, dict) or not isinstance(domain, dict):

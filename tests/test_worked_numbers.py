@@ -15,7 +15,11 @@ ROOT = Path(__file__).parent.parent
 # (file, the text as written, the edit, the line where the prose states the number)
 EDITS = [
     ("screening/q02-loss-for-binary-classification.yaml", "\\approx 4.6$", "\\approx 4.7$"),
-    ("senior/q29-curse-of-dimensionality-in-practice.yaml", "about 87% of the volume", "about 78% of the volume"),
+    (
+        "senior/q29-curse-of-dimensionality-in-practice.yaml",
+        "about 87% of the volume",
+        "about 78% of the volume",
+    ),
     ("deep-dive/q23-focal-loss-vs-cross-entropy.yaml", "cut 100x", "cut 10x"),
     ("company/q39-churn-prediction-cost-benefit.yaml", "threshold = 0.1.", "threshold = 0.2."),
 ]
@@ -42,7 +46,11 @@ def test_edited_number_fails_at_its_line(project: Path, name: str, old: str, new
         env = {**os.environ, "MLBANK_CACHE_DIR": str(project / ".cache")}
         result = subprocess.run(
             [sys.executable, "-m", "mlbank.cli", "lint", f"bank/questions/{name}"],
-            cwd=project, env=env, capture_output=True, text=True, timeout=120,
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     finally:
         path.write_text(original)

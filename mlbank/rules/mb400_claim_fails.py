@@ -37,4 +37,4 @@ def check(ctx: Context) -> Iterator[Finding]:
     for claim, verdict in ctx.claims:
         if verdict.status == "fails":
             field = "says" if claim.spec.says is not None else "equals"
-            yield report(RULE, claim.doc, ("worked", claim.index, field), verdict.message)
+            yield report(RULE, claim.doc, ("worked", claim.item, field), verdict.message)

@@ -46,7 +46,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             says = claim.get("says") if isinstance(claim, dict) else None
             if isinstance(says, str) and says.strip() and not appears(says, texts):
                 yield report(
-                    RULE, doc, ("worked", i, "says"),
+                    RULE,
+                    doc,
+                    ("worked", i, "says"),
                     f'says "{says}" but the prompt, answer and rubric never state {says}: '
                     "make the claim match the text (or the text match the claim)",
                 )

@@ -40,7 +40,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         error = find_claim_error(claim.spec)
         field = (error.field or "").split(" ")[0] if error is not None else ""
-        path = ("worked", claim.index, FIELD_KEYS.get(field, field)) if field in FIELD_KEYS else ("worked", claim.index)
+        path = (
+            ("worked", claim.item, FIELD_KEYS.get(field, field))
+            if field in FIELD_KEYS
+            else ("worked", claim.item)
+        )
         if error is not None and error.column and field in FIELD_KEYS:
             yield at(RULE, claim.doc, claim.doc.text_position(path, error.column - 1), verdict.message)
         else:

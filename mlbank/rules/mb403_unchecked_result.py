@@ -39,7 +39,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             for offset, token in find_stated_results(text):
                 if token not in covered:
                     yield at(
-                        RULE, doc, doc.text_position(path, offset),
+                        RULE,
+                        doc,
+                        doc.text_position(path, offset),
                         f'"{token}" reads as a computed result but no claim proves it: '
                         f'add a worked: claim with says: "{token}"',
                     )
