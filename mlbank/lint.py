@@ -19,6 +19,7 @@ from mlbank.rules import RULES, mb503_suppression
 from mlbank.rules.base import Context, Rule
 
 SUPPRESSION = mb503_suppression.RULE
+CLAIM_RULES = frozenset({"MB400", "MB402"})  # the rules that need the claims worker's verdicts
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,12 @@ def lint_bank(
     """Every finding of the active rules, sorted; restricted to `only` paths when given."""
     selection = selection or Selection()
     ctx = Context(bank, cache_dir=cache_dir)
+    active = list(selection.active())
+    claim_rules = [r for r in active if r.RULE.code in CLAIM_RULES]
+    if claim_rules:
+        ctx.start_claims()  # the worker computes while the other rules run on this thread
     findings: list[Finding] = []
-    for rule in selection.active():
+    for rule in [r for r in active if r not in claim_rules] + claim_rules:
         findings.extend(rule.check(ctx))
     findings = _suppress(bank, findings, selection)
     paths = {d.display: real_path(d.path) for d in bank.documents}

@@ -13,6 +13,7 @@ customer worth $` is not).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 _AMOUNT = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?(?:[kKmMbB]|bn)?(?![0-9A-Za-z])", re.ASCII)
@@ -29,8 +30,8 @@ class Unbalanced(NamedTuple):
 
 
 class MathScan(NamedTuple):
-    currency: list[int]  # offsets of unescaped currency dollars
-    unbalanced: list[Unbalanced]  # math delimiters never closed in their paragraph
+    currency: tuple[int, ...]  # offsets of unescaped currency dollars
+    unbalanced: tuple[Unbalanced, ...]  # math delimiters never closed in their paragraph
 
 
 def mask_code(text: str) -> str:
@@ -42,29 +43,31 @@ def mask_code(text: str) -> str:
     return _CODE_SPAN.sub(blank, _FENCE.sub(blank, text))
 
 
+@lru_cache(maxsize=1 << 16)  # two rules (and --fix) scan the same texts
 def scan(text: str) -> MathScan:
     if "$" not in text:
-        return MathScan([], [])
+        return MathScan((), ())
     masked = mask_code(text)
-    result = MathScan([], [])
+    currency: list[int] = []
+    unbalanced: list[Unbalanced] = []
     start = 0
     for end in [m.start() for m in _PARAGRAPH.finditer(masked)] + [len(masked)]:
-        _scan_paragraph(masked, start, end, result)
+        _scan_paragraph(masked, start, end, currency, unbalanced)
         start = end
-    return result
+    return MathScan(tuple(currency), tuple(unbalanced))
 
 
-def _scan_paragraph(text: str, start: int, end: int, out: MathScan) -> None:
+def _scan_paragraph(text: str, start: int, end: int, currency: list[int], unbalanced: list[Unbalanced]) -> None:
     dollars = [(m.start(), m.group(0)) for m in _DOLLAR.finditer(text, start, end)]
     i = 0
     while i < len(dollars):
         offset, delim = dollars[i]
         closer = next((j for j in range(i + 1, len(dollars)) if dollars[j][1] == delim), None)
         if delim == "$" and _AMOUNT.match(text, offset + 1) and not _is_math(text, offset, dollars, closer):
-            out.currency.append(offset)
+            currency.append(offset)
             i += 1
         elif closer is None:
-            out.unbalanced.append(Unbalanced(offset, delim))
+            unbalanced.append(Unbalanced(offset, delim))
             i += 1
         else:
             i = closer + 1
@@ -78,11 +81,11 @@ def _is_math(text: str, offset: int, dollars: list[tuple[int, str]], closer: int
 
 
 def currency_dollars(text: str) -> list[int]:
-    return scan(text).currency
+    return list(scan(text).currency)
 
 
 def unbalanced_math(text: str) -> list[Unbalanced]:
-    return scan(text).unbalanced
+    return list(scan(text).unbalanced)
 
 
 def escape_currency(text: str) -> str:

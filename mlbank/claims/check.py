@@ -23,12 +23,12 @@ def check_claims(
 ) -> list[Verdict]:
     """A verdict per spec, in order; ``deadline`` bounds the whole worker run in seconds."""
     known: dict[ClaimSpec, Verdict] = {}
-    for spec in specs:
-        if spec not in known:
-            verdict = _without_worker(spec, cache_dir)
-            if verdict is not None:
-                known[spec] = verdict
-    to_compute = list(dict.fromkeys(spec for spec in specs if spec not in known))
+    unique = list(dict.fromkeys(specs))  # a bank repeats claims; validate and compute each once
+    for spec in unique:
+        verdict = _without_worker(spec, cache_dir)
+        if verdict is not None:
+            known[spec] = verdict
+    to_compute = [spec for spec in unique if spec not in known]
     if to_compute:
         from mlbank.claims.worker import run_batch  # only now: subprocess plumbing
 

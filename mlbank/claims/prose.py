@@ -16,17 +16,19 @@ import re
 
 _NUMBER = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
 _SUFFIX = r"(?:%|x|\u00d7|:[0-9]+(?:\.[0-9]+)?(?![0-9:]))?"
-_NOT_IN_WORD = r"(?<![A-Za-z0-9_.,:\\^])"
 
 _PATTERNS = (
     re.compile(
         r"(?:(?<![<>!=:])=(?!=)|\u2248|\\approx(?![A-Za-z]))[ \t]*(?:\\?\$)?[ \t]*"
         rf"(?P<token>-?{_NUMBER}{_SUFFIX})"
     ),
-    re.compile(rf"{_NOT_IN_WORD}(?P<token>{_NUMBER}(?:x|\u00d7))"),
-    re.compile(rf"{_NOT_IN_WORD}(?P<token>{_NUMBER}:[0-9]+(?:\.[0-9]+)?)(?![0-9:])"),
-    re.compile(rf"{_NOT_IN_WORD}(?P<token>{_NUMBER}%)(?=[ \t]+of\b)"),
+    # Multipliers, ratios and "N% of" in one pattern that starts with a digit, so the regex engine
+    # can skip straight to digits; the not-inside-a-word test is done on the character before.
+    re.compile(
+        rf"(?P<token>{_NUMBER}(?:x|\u00d7|:[0-9]+(?:\.[0-9]+)?(?![0-9:])|%(?=[ \t]+of\b)))"
+    ),
 )
+_WORDISH = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.,:\\^")
 _OPERATOR_AFTER = re.compile(r"[ \t]*(?:[/*^]|\\times|\\cdot)")
 
 
@@ -36,7 +38,7 @@ def find_stated_results(text: str) -> list[tuple[int, str]]:
     for pattern in _PATTERNS:
         for match in pattern.finditer(text):
             start, end = match.span("token")
-            if _goes_on(text, end):
+            if _goes_on(text, end) or (pattern is not _PATTERNS[0] and start and text[start - 1] in _WORDISH):
                 continue
             token = match["token"]
             if len(token) > len(found.get(start, "")):

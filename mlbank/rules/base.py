@@ -7,6 +7,7 @@ default severity through `report`, and lint.py decides what to keep.
 from __future__ import annotations
 
 import difflib
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -47,7 +48,9 @@ class Context:
 
     bank: Bank
     cache_dir: Any = None  # Path | None: where claim verdicts are cached
-    extra: dict[str, Any] = field(default_factory=dict)
+    _claims_thread: threading.Thread | None = field(default=None, init=False, repr=False)
+    _claims: list[tuple[Located, Verdict]] = field(default_factory=list, init=False, repr=False)
+    _claims_error: BaseException | None = field(default=None, init=False, repr=False)
 
     @cached_property
     def questions(self) -> list[tuple[Document, dict[str, Any]]]:
@@ -81,15 +84,33 @@ class Context:
     def level_ids(self) -> list[str]:
         return ids_of(self.meta.get("levels"))
 
-    @cached_property
-    def claims(self) -> list[tuple[Located, Verdict]]:
-        """Every well-formed claim of the bank with its verdict, computed in one worker run."""
+    def start_claims(self) -> None:
+        """Compute claim verdicts on a background thread (the work happens in the claims worker
+        process), so sympy's start-up overlaps the other rules instead of adding to them."""
+        if self._claims_thread is None:
+            self._claims_thread = threading.Thread(target=self._compute_claims, daemon=True)
+            self._claims_thread.start()
+
+    def _compute_claims(self) -> None:
         from mlbank.claims import check_claims
         from mlbank.worked import claims_of
 
-        located = [c for doc, _ in self.questions for c in claims_of(doc)]
-        verdicts = check_claims([c.spec for c in located], self.cache_dir) if located else []
-        return list(zip(located, verdicts, strict=True))
+        try:
+            located = [c for doc, _ in self.questions for c in claims_of(doc)]
+            verdicts = check_claims([c.spec for c in located], self.cache_dir) if located else []
+            self._claims = list(zip(located, verdicts, strict=True))
+        except BaseException as exc:  # re-raised on the main thread by `claims`
+            self._claims_error = exc
+
+    @property
+    def claims(self) -> list[tuple[Located, Verdict]]:
+        """Every well-formed claim of the bank with its verdict, computed in one worker run."""
+        self.start_claims()
+        assert self._claims_thread is not None
+        self._claims_thread.join()
+        if self._claims_error is not None:
+            raise self._claims_error
+        return self._claims
 
 
 def ids_of(items: Any) -> list[str]:
