@@ -40,6 +40,8 @@ def mask_code(text: str) -> str:
     def blank(match: re.Match[str]) -> str:
         return re.sub(r"[^\n]", " ", match.group(0))
 
+    if "`" not in text and "~~~" not in text:
+        return text
     return _CODE_SPAN.sub(blank, _FENCE.sub(blank, text))
 
 

@@ -35,7 +35,8 @@ _OPERATOR_AFTER = re.compile(r"[ \t]*(?:[/*^]|\\times|\\cdot)")
 def find_stated_results(text: str) -> list[tuple[int, str]]:
     """(offset, token) of every stated result in ``text``, by offset; offsets index ``text``."""
     found: dict[int, str] = {}
-    for pattern in _PATTERNS:
+    has_equals = "=" in text or "\u2248" in text or "\\approx" in text
+    for pattern in _PATTERNS[0 if has_equals else 1 :]:  # most prose has no '=': skip that scan
         for match in pattern.finditer(text):
             start, end = match.span("token")
             if _goes_on(text, end) or (pattern is not _PATTERNS[0] and start and text[start - 1] in _WORDISH):
