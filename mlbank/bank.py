@@ -9,11 +9,27 @@ from pathlib import Path
 from typing import Any
 
 from mlbank.loader import Document, SchemaError, load_document
+from mlbank.paths import (
+    BANK_FILE,
+    QUESTIONS_DIR,
+    TOPICS_FILE,
+    YAML_SUFFIXES,
+    find_bank,
+    question_files,
+    real_path,
+)
 
-BANK_FILE = "bank.yaml"
-TOPICS_FILE = "topics.yaml"
-QUESTIONS_DIR = "questions"
-YAML_SUFFIXES = (".yaml", ".yml")
+__all__ = [
+    "BANK_FILE",
+    "QUESTIONS_DIR",
+    "TOPICS_FILE",
+    "YAML_SUFFIXES",
+    "Bank",
+    "find_bank",
+    "load_bank",
+    "question_files",
+    "real_path",
+]
 
 
 @dataclass(frozen=True)
@@ -61,20 +77,6 @@ def display_path(path: Path, base: Path) -> str:
         return str(path)
 
 
-def real_path(path: Path) -> Path:
-    """The canonical path, without raising on a symlink loop (Path.resolve() does, in 3.11)."""
-    return Path(os.path.realpath(path))
-
-
-def question_files(root: Path) -> list[Path]:
-    """Question files under root/questions, sorted; symlinked directories are not followed."""
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root / QUESTIONS_DIR, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(folder) / f for f in files if f.endswith(YAML_SUFFIXES) and not f.startswith("."))
-    return sorted(found)
-
-
 def load_bank(root: Path, cwd: Path | None = None) -> Bank:
     base = cwd or Path.cwd()
 
@@ -88,14 +90,3 @@ def load_bank(root: Path, cwd: Path | None = None) -> Bank:
         topics=load(topics_path, "topics") if topics_path.exists() else None,
         questions=tuple(load(p, "question") for p in question_files(root)),
     )
-
-
-def find_bank(start: Path) -> Path | None:
-    """The bank a path belongs to: the nearest directory at or above it holding bank.yaml."""
-    here = start.resolve()
-    if here.is_file():
-        here = here.parent
-    for candidate in (here, *here.parents):
-        if (candidate / BANK_FILE).is_file():
-            return candidate
-    return None

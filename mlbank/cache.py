@@ -27,7 +27,7 @@ FORMAT = 1
 
 
 def bank_files(root: Path) -> list[Path]:
-    from mlbank.bank import BANK_FILE, TOPICS_FILE, question_files
+    from mlbank.paths import BANK_FILE, TOPICS_FILE, question_files
 
     return [p for p in (root / BANK_FILE, root / TOPICS_FILE) if p.is_file()] + question_files(root)
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -17,15 +16,14 @@ class ConfigError(Exception):
     """A configuration file that cannot be used; the message says which file and what to fix."""
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     root: Path  # the directory holding the config file (or the start directory)
     bank: Path | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
-    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    severity: dict[str, str] = field(default_factory=dict)
+    per_file_ignores: dict[str, tuple[str, ...]] = {}  # noqa: RUF012 - never mutated
+    severity: dict[str, str] = {}  # noqa: RUF012
     strict: bool = False
     source: Path | None = None
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mlbank.config import Config, ConfigError, find_config
 from mlbank.finding import Finding, Severity
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
 BANK_FILE = "bank.yaml"
 
 
-@dataclass(frozen=True)
-class LintOptions:
+class LintOptions(NamedTuple):
     fmt: str = "text"
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -31,15 +29,14 @@ class LintOptions:
     cache: bool = True
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     bank: Path
     only: tuple[Path, ...] | None  # None: the whole bank
 
 
 def resolve_targets(paths: list[Path], config: Config) -> list[Target]:
     """Which banks to load and which of their files to report on."""
-    from mlbank.bank import find_bank
+    from mlbank.paths import find_bank
 
     if not paths:
         return [Target(default_bank(config), None)]
@@ -134,7 +131,7 @@ def lint_target(bank_root: Path, config: Config, options: LintOptions) -> list[F
 def _only(findings: list[Finding], only: tuple[Path, ...] | None) -> list[Finding]:
     if only is None:
         return findings
-    from mlbank.bank import real_path
+    from mlbank.paths import real_path
 
     wanted = {real_path(p) for p in only}
     return [f for f in findings if real_path(Path(f.path)) in wanted]
@@ -142,6 +139,8 @@ def _only(findings: list[Finding], only: tuple[Path, ...] | None) -> list[Findin
 
 def fix_target(target: Target) -> list[str]:
     """Apply the safe fixes (only to the requested files), and say what was done."""
+    from dataclasses import replace
+
     from mlbank.bank import load_bank, real_path
     from mlbank.fixes import fix_bank
 

@@ -21,7 +21,7 @@ Layout contract for the importer (one question; H is `###` on the single page, `
 
     H q01 · <title, verbatim>
 
-    <!-- mlbank: {"id": ..., "section": ..., "label": ..., "level": ..., "time_minutes": ...,
+    <!-- mlbank: {"file": <the question's file name>, "id": ..., "section": ..., "label": ..., "level": ..., "time_minutes": ...,
                   "topics": [...], "see": [...], "companies": [{"company": ..., "level": ...}],
                   "worked": [<claims as in the YAML, defaults omitted>], "endings": {...}} -->
 
@@ -220,7 +220,7 @@ def _cheat_line(section: Section) -> str:
 
 def _question(view: BankView, links: Links, entry: Entry, level: int) -> list[str]:
     q = entry.question
-    blocks = [_anchor(q.id), _heading(level, f"{q.id}{DOT}{q.title}"), _question_comment(q)]
+    blocks = [_anchor(q.id), _heading(level, f"{q.id}{DOT}{q.title}"), _question_comment(q, entry.doc.path.name)]
     blocks += [
         _facts(view, links, q),
         _heading(level + 1, "Prompt"),
@@ -245,8 +245,9 @@ def _companies(view: BankView, q: Question, level: int) -> list[str]:
     return blocks
 
 
-def _question_comment(q: Question) -> str:
+def _question_comment(q: Question, file_name: str) -> str:
     data: dict[str, object] = {
+        "file": file_name,
         "id": q.id,
         "section": q.section,
         "label": q.label,

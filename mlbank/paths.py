@@ -1,0 +1,36 @@
+"""Where bank files live. Standard library only: the warm-cache path imports this, not the loader."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BANK_FILE = "bank.yaml"
+TOPICS_FILE = "topics.yaml"
+QUESTIONS_DIR = "questions"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def real_path(path: Path) -> Path:
+    """The canonical path, without raising on a symlink loop (Path.resolve() does, in 3.11)."""
+    return Path(os.path.realpath(path))
+
+
+def question_files(root: Path) -> list[Path]:
+    """Question files under root/questions, sorted; symlinked directories are not followed."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root / QUESTIONS_DIR, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(folder) / f for f in files if f.endswith(YAML_SUFFIXES) and not f.startswith("."))
+    return sorted(found)
+
+
+def find_bank(start: Path) -> Path | None:
+    """The bank a path belongs to: the nearest directory at or above it holding bank.yaml."""
+    here = real_path(start)
+    if here.is_file():
+        here = here.parent
+    for candidate in (here, *here.parents):
+        if (candidate / BANK_FILE).is_file():
+            return candidate
+    return None
