@@ -51,6 +51,7 @@ class Context:
     _claims_thread: threading.Thread | None = field(default=None, init=False, repr=False)
     _claims: list[tuple[Located, Verdict]] = field(default_factory=list, init=False, repr=False)
     _claims_error: BaseException | None = field(default=None, init=False, repr=False)
+    _prose: dict[int, list[tuple[FieldPath, str]]] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def questions(self) -> list[tuple[Document, dict[str, Any]]]:
@@ -83,6 +84,13 @@ class Context:
     @cached_property
     def level_ids(self) -> list[str]:
         return ids_of(self.meta.get("levels"))
+
+    def prose(self, doc: Document) -> list[tuple[FieldPath, str]]:
+        """The Markdown texts of a question (several rules read them all; list them once)."""
+        found = self._prose.get(id(doc))
+        if found is None:
+            found = self._prose[id(doc)] = list(prose_fields(doc.data)) if isinstance(doc.data, dict) else []
+        return found
 
     def start_claims(self) -> None:
         """Compute claim verdicts on a background thread (the work happens in the claims worker

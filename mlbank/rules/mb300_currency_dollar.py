@@ -21,14 +21,14 @@ from collections.abc import Iterator
 
 from mlbank.finding import Finding, Severity
 from mlbank.markup import currency_dollars
-from mlbank.rules.base import Context, RuleId, at, prose_fields
+from mlbank.rules.base import Context, RuleId, at
 
 RULE = RuleId("MB300", "currency-dollar", Severity.ERROR)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for doc, data in ctx.questions:
-        for path, text in prose_fields(data):
+    for doc, _ in ctx.questions:
+        for path, text in ctx.prose(doc):
             for offset in currency_dollars(text):
                 amount = text[offset : offset + 12].split()[0]
                 yield at(

@@ -20,14 +20,14 @@ from collections.abc import Iterator
 
 from mlbank.finding import Finding, Severity
 from mlbank.markup import unbalanced_math
-from mlbank.rules.base import Context, RuleId, at, prose_fields
+from mlbank.rules.base import Context, RuleId, at
 
 RULE = RuleId("MB301", "unbalanced-math", Severity.ERROR)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for doc, data in ctx.questions:
-        for path, text in prose_fields(data):
+    for doc, _ in ctx.questions:
+        for path, text in ctx.prose(doc):
             for open_at in unbalanced_math(text):
                 yield at(
                     RULE,

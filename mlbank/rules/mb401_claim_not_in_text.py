@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterator
 
 from mlbank.finding import Finding, Severity
-from mlbank.rules.base import Context, RuleId, prose_fields, report
+from mlbank.rules.base import Context, RuleId, report
 
 RULE = RuleId("MB401", "claim-not-in-text", Severity.ERROR)
 
@@ -40,7 +40,7 @@ def appears(says: str, texts: list[str]) -> bool:
 
 def check(ctx: Context) -> Iterator[Finding]:
     for doc, data in ctx.questions:
-        texts = [text for path, text in prose_fields(data) if path[0] != "title"]
+        texts = [text for path, text in ctx.prose(doc) if path[0] != "title"]
         worked = data.get("worked")
         for i, claim in enumerate(worked if isinstance(worked, list) else []):
             says = claim.get("says") if isinstance(claim, dict) else None

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlbank.finding import Finding, Severity
-from mlbank.rules.base import Context, RuleId, at, prose_fields
+from mlbank.rules.base import Context, RuleId, at
 
 RULE = RuleId("MB403", "unchecked-result", Severity.WARNING)
 
@@ -35,7 +35,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for doc, data in ctx.questions:
         worked = data.get("worked")
         covered = {c.get("says") for c in (worked if isinstance(worked, list) else []) if isinstance(c, dict)}
-        for path, text in prose_fields(data):
+        for path, text in ctx.prose(doc):
             for offset, token in find_stated_results(text):
                 if token not in covered:
                     yield at(

@@ -20,15 +20,15 @@ import re
 from collections.abc import Iterator
 
 from mlbank.finding import Finding, Severity
-from mlbank.rules.base import Context, RuleId, at, prose_fields
+from mlbank.rules.base import Context, RuleId, at
 
 RULE = RuleId("MB502", "placeholder", Severity.ERROR)
 TODO = re.compile(r"\bTODO\b")
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for doc, data in ctx.questions:
-        for path, text in prose_fields(data):
+    for doc, _ in ctx.questions:
+        for path, text in ctx.prose(doc):
             match = TODO.search(text) if "TODO" in text else None
             if match:
                 yield at(
