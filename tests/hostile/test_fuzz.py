@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +37,16 @@ def dump(data: Any) -> str:
     return out.getvalue()
 
 
+CLAIMS_CACHE = Path(tempfile.mkdtemp(prefix="mlbank-fuzz-claims-"))  # the mini bank's claim: computed once
+
+
 def lint_text(tmp: Path, blob: bytes) -> None:
     bank = tmp / "bank"
     if bank.exists():
         shutil.rmtree(bank)
     shutil.copytree(MINIBANK, bank)
     (bank / "questions/screening/q02-fuzz.yaml").write_bytes(blob)
-    findings = lint_bank(load_bank(bank, cwd=tmp))
+    findings = lint_bank(load_bank(bank, cwd=tmp), cache_dir=CLAIMS_CACHE)
     lines = {p.relative_to(tmp).as_posix(): p.read_bytes().count(b"\n") + 1 for p in bank.rglob("*.yaml")}
     for f in findings:
         assert f.line >= 1 and f.column >= 1 and f.code.startswith("MB") and f.message, f
