@@ -51,3 +51,23 @@ def test_schema_rejects_unknown_keys() -> None:
     claim = jsonschema.Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/Claim"})
     assert claim.is_valid({"expr": "1", "says": "1", "where": {"eps": 1}})
     assert not claim.is_valid({"expr": "1", "says": "1", "where": {"1bad": 1}})
+
+
+@pytest.mark.slow
+def test_check_jsonschema_accepts_every_bank_file() -> None:
+    """The published schema and the linter agree, checked by the peer tool itself."""
+    import subprocess
+    import sys
+    from pathlib import Path as _Path
+
+    tool = _Path(sys.executable).parent / "check-jsonschema"
+    questions = [str(p) for _, p in _bank_files() if p.parent.parent.name == "questions"]
+    for schema, files in (
+        ("question.schema.json", questions),
+        ("bank.schema.json", [str(ROOT / "bank" / "bank.yaml")]),
+        ("topics.schema.json", [str(ROOT / "bank" / "topics.yaml")]),
+    ):
+        result = subprocess.run(
+            [str(tool), "--schemafile", str(ROOT / "schema" / schema), *files], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
