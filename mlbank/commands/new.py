@@ -1,0 +1,130 @@
+"""`mlbank new`: start a question file with the next free id and TODO placeholders to fill in.
+
+Every required field is present, so the file passes the schema at once; the prose holds `TODO`
+placeholders, so lint (MB502) fails until a person has written them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlbank.atomic import write_text
+from mlbank.bank import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, display_path, question_files, validator
+from mlbank.commands.lint import default_bank
+from mlbank.config import ConfigError, find_config
+from mlbank.fmt import render, schema_header
+from mlbank.loader import load_document, parse_yaml, read_text
+
+SLUG_WORDS = 8  # file names stay readable; the title holds the rest
+PLACEHOLDERS = {
+    "prompt": "TODO: write the question as the interviewer asks it.\n",
+    "answer": "TODO: write the model answer.\n",
+    "strong_hire": "TODO: what a Strong Hire answer contains.\n",
+    "lean_hire": "TODO: what a Lean Hire answer contains, and what it misses.\n",
+    "no_hire": "TODO: what a No Hire answer says or leaves out.\n",
+    "expects": "TODO: what this company looks for in the answer.\n",
+}
+
+
+@dataclass(frozen=True)
+class NewQuestion:
+    title: str
+    section: str
+    topics: tuple[str, ...]
+    companies: tuple[str, ...] = ()
+    bank: Path | None = None
+
+
+def run_new(request: NewQuestion) -> tuple[int, str]:
+    root = request.bank.resolve() if request.bank else default_bank(find_config(Path.cwd()))
+    meta = _model(root / BANK_FILE, "bank")
+    topics = _model(root / TOPICS_FILE, "topics")
+    section = _pick("section", request.section, {s.id: s for s in meta.sections}, root / BANK_FILE)
+    for topic in request.topics:
+        _pick("topic", topic, {t.id: t for t in topics.topics}, root / TOPICS_FILE)
+    for company in request.companies:
+        _pick("company", company, {c.id: c for c in meta.companies}, root / BANK_FILE)
+    title = " ".join(request.title.split())
+    slug = slugify(title)
+    if not slug:
+        raise ConfigError(f"title {request.title!r} has no letters or digits to name the file by")
+    qid = next_id(root, section.id_prefix)
+    path = root / QUESTIONS_DIR / section.id / f"{qid}-{slug}.yaml"
+    if path.exists():
+        return 1, f"{display_path(path, Path.cwd())} already exists: not overwritten"
+    data = question_data(qid, title, section.id, _minutes(section.minutes_per_question.min), request)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text(path, render(data, "question", schema_header(path, "question")))
+    return 0, display_path(path, Path.cwd())
+
+
+def question_data(qid: str, title: str, section: str, minutes: float, request: NewQuestion) -> dict[str, Any]:
+    """The new question in canonical field order, prose as TODO placeholders."""
+    data: dict[str, Any] = {
+        "id": qid,
+        "section": section,
+        "title": title,
+        "time_minutes": minutes,
+        "topics": list(request.topics),
+        "see": [request.topics[0]],
+    }
+    if request.companies:
+        data["companies"] = [{"company": c, "expects": PLACEHOLDERS["expects"]} for c in request.companies]
+    data["prompt"] = PLACEHOLDERS["prompt"]
+    data["answer"] = PLACEHOLDERS["answer"]
+    data["rubric"] = {level: PLACEHOLDERS[level] for level in ("strong_hire", "lean_hire", "no_hire")}
+    return data
+
+
+def slugify(title: str) -> str:
+    """'Bias vs. variance: the trade-off' -> 'bias-vs-variance-the-trade-off' (ASCII, kebab-case)."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    return "-".join(words[:SLUG_WORDS])
+
+
+def next_id(root: Path, prefix: str) -> str:
+    """`prefix` + one more than the highest number any question of the bank uses with it, >= 2 digits."""
+    pattern = re.compile(rf"{re.escape(prefix)}([0-9]+)")
+    numbers = [int(m.group(1)) for qid in _known_ids(root) if (m := pattern.fullmatch(qid))]
+    return f"{prefix}{max(numbers, default=0) + 1:02d}"
+
+
+def _known_ids(root: Path) -> Iterable[str]:
+    """Ids from file names and from the files' own `id` fields (either may be the one that is wrong)."""
+    for path in question_files(root):
+        yield path.name.split("-", 1)[0].split(".", 1)[0]
+        text, _ = read_text(path)
+        data = parse_yaml(text)[0] if text is not None else None
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            yield data["id"]
+
+
+def _model(path: Path, kind: str) -> Any:
+    if not path.is_file():
+        raise ConfigError(f"{path}: not found; `mlbank new` needs the bank's {path.name}")
+    doc = load_document(path, str(path), validator(kind))
+    if doc.model is None:
+        raise ConfigError(
+            f"{path}: has errors, so new questions cannot be checked against it: run `mlbank lint`"
+        )
+    return doc.model
+
+
+def _pick(what: str, value: str, known: dict[str, Any], source: Path) -> Any:
+    if value in known:
+        return known[value]
+    close = difflib.get_close_matches(value, list(known), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    listed = ", ".join(known) or "none"
+    raise ConfigError(f"unknown {what} '{value}'{hint} ({source.name} has: {listed})")
+
+
+def _minutes(value: float) -> float:
+    return int(value) if float(value).is_integer() else value
