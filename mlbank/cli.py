@@ -138,6 +138,22 @@ def calc(
     sys.exit(code)
 
 
+# --- import ---------------------------------------------------------------------------------------
+
+
+@cli.command("import")
+@click.argument("page", type=click.Path(path_type=Path))
+@click.option("--bank", type=click.Path(path_type=Path), default=None, help="Bank directory.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
+def import_command(page: Path, bank: Path | None, check: bool) -> None:
+    """Create or update question files from a Markdown page in the layout `mlbank export` writes."""
+    from mlbank.commands.importer import run_import
+
+    code, output = _guard(lambda: run_import(page, bank, check))
+    click.echo(output)
+    sys.exit(code)
+
+
 # --- schema ---------------------------------------------------------------------------------------
 
 
