@@ -157,8 +157,35 @@ def _project_root(folder: Path) -> Path:
 def format_text(text: str, kind: str, header: str | None = None) -> str:
     """The canonical text of a bank file; raises FormatError when it cannot be done safely.
 
-    `header` is the schema line to add when the file has none (None: add nothing).
+    `header` is the schema line to add when the file has none (None: add nothing). A changed
+    result is checked three ways before it is returned: it loads to the same data, it keeps every
+    comment, and formatting it again changes nothing.
     """
+    result, body = _format(text, kind, header)
+    if result == text:
+        return result
+    problem = changed_data(text, result)
+    if problem is not None:
+        raise FormatError(f"formatting would change the data ({problem}); please report this")
+    lost = _lost_comment(body, result)
+    if lost is not None:
+        raise FormatError(
+            f"formatting would drop the comment {lost!r} (ruamel loses comments inside or right after "
+            "a [...] or {...} collection): move it"
+        )
+    try:
+        again = _format(result, kind, header)[0]
+    except FormatError as exc:
+        raise FormatError(f"formatting is not stable here ({exc}); please report this") from None
+    if again != result:
+        lost = _lost_comment(result, again)
+        why = f"ruamel loses the comment {lost!r} when it reads the result back: move it" if lost else ""
+        raise FormatError(f"formatting is not stable here: {why or 'please report this'}")
+    return result
+
+
+def _format(text: str, kind: str, header: str | None) -> tuple[str, str]:
+    """(the canonical text, the input without its schema line), unchecked."""
     data, _, problems = parse_yaml(text)
     if problems:
         first = problems[0]
@@ -176,18 +203,7 @@ def format_text(text: str, kind: str, header: str | None = None) -> str:
         raise FormatError(f"ruamel cannot read it: {exc}") from None
     if not isinstance(tree, CommentedMap):
         raise FormatError("the file does not hold a mapping of keys to values")
-    result = _render(tree, kind, own_header or header)
-    if result != text:
-        problem = changed_data(text, result)
-        if problem is not None:
-            raise FormatError(f"formatting would change the data ({problem}); please report this")
-        lost = _lost_comment(body, result)
-        if lost is not None:
-            raise FormatError(
-                f"formatting would drop the comment {lost!r} (ruamel loses comments inside or right after "
-                "a [...] or {...} collection): move it"
-            )
-    return result
+    return _render(tree, kind, own_header or header), body
 
 
 def render(data: dict[str, Any], kind: str, header: str | None = None) -> str:

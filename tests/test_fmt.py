@@ -437,11 +437,11 @@ _pieces = st.one_of(
 )
 _strings = st.lists(_pieces, max_size=4).map("".join)
 _scalars = st.one_of(_strings, _strings, st.integers(), st.floats(allow_nan=False), st.booleans(), st.none())
-_keys = st.one_of(st.sampled_from(KEYS), st.text(st.sampled_from("abc_ -:#1"), min_size=1, max_size=6))
+_keys = st.one_of(st.sampled_from(KEYS), st.text(st.sampled_from("abc_ -#1."), min_size=1, max_size=6))
 _values = st.recursive(
     _scalars,
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=4)),
-    max_leaves=12,
+    max_leaves=8,
 )
 _STYLES = [str, SingleQuotedScalarString, DoubleQuotedScalarString, LiteralScalarString, FoldedScalarString]
 
@@ -465,7 +465,7 @@ def _styled(value: Any, draw: Any) -> Any:
 @st.composite
 def yaml_files(draw: Any) -> str:
     """Question-like mappings written by ruamel with drawn widths, indents and scalar styles."""
-    data = draw(st.dictionaries(_keys, _values, min_size=1, max_size=8))
+    data = draw(st.dictionaries(_keys, _values, min_size=1, max_size=6))
     yaml = YAML(typ="rt")
     yaml.width = draw(st.sampled_from([20, 60, 4096]))
     mapping, sequence = draw(st.sampled_from([(2, 2), (2, 4), (4, 4)]))
@@ -479,8 +479,8 @@ def yaml_files(draw: Any) -> str:
 
 
 def _loaders_agree(text: str, data: Any) -> bool:
-    """Inputs on which libyaml (our loader) and ruamel's own parser disagree are out of scope:
-    fmt refuses them, and that is tested above."""
+    """Whether ruamel's own parser reads `text` as libyaml (our loader) does. Where they disagree
+    (rare line-break characters, for one) fmt must refuse: it cannot keep both readings."""
     try:
         return fmt._difference(YAML(typ="safe", pure=True).load(text), data, ()) is None
     except Exception:
@@ -493,8 +493,13 @@ def _loaders_agree(text: str, data: Any) -> bool:
 @given(yaml_files(), st.sampled_from(["question", "bank", "topics"]))
 def test_fmt_is_lossless_and_idempotent(text: str, kind: str) -> None:
     data, _, problems = parse_yaml(text)
-    assume(not problems and isinstance(data, dict) and _loaders_agree(text, data))
-    once = format_text(text, kind)
+    assume(not problems and isinstance(data, dict))
+    try:
+        once = format_text(text, kind)
+    except FormatError:
+        if _loaders_agree(text, data):
+            raise
+        assume(False)  # the two parsers read this text differently: refusing is right
     assert format_text(once, kind) == once
     again, nodes, problems = parse_yaml(once)
     assert not problems
@@ -516,12 +521,12 @@ def commented_files(draw: Any) -> str:
 
 
 @settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
 )
 @given(commented_files(), st.sampled_from(["question", "bank", "topics"]))
 def test_fmt_keeps_comments_or_refuses(text: str, kind: str) -> None:
     data, _, problems = parse_yaml(text)  # a comment may have landed inside a scalar: still valid
-    assume(not problems and isinstance(data, dict) and _loaders_agree(text, data))
+    assume(not problems and isinstance(data, dict))
     try:
         once = format_text(text, kind)
     except FormatError:  # e.g. a comment inside [...], which ruamel cannot keep: refused, not lost
