@@ -26,10 +26,31 @@ CACHE_DIR = ".mlbank_cache"
 FORMAT = 1
 
 
-def bank_files(root: Path) -> list[Path]:
-    from mlbank.paths import BANK_FILE, TOPICS_FILE, question_files
+def bank_files(root: Path) -> list[str]:
+    """The bank's files as '/'-joined paths relative to root, the way load_bank finds them.
 
-    return [p for p in (root / BANK_FILE, root / TOPICS_FILE) if p.is_file()] + question_files(root)
+    Plain strings and os.scandir, not pathlib: on a warm run this listing is most of the work.
+    """
+    from mlbank.paths import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, YAML_SUFFIXES
+
+    top = str(root)
+    found = [name for name in (BANK_FILE, TOPICS_FILE) if os.path.isfile(os.path.join(top, name))]
+    pending = [QUESTIONS_DIR]
+    questions: list[str] = []
+    while pending:
+        rel = pending.pop()
+        try:
+            entries = list(os.scandir(os.path.join(top, rel)))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(f"{rel}/{entry.name}")
+            elif entry.name.endswith(YAML_SUFFIXES):
+                questions.append(f"{rel}/{entry.name}")
+    return found + sorted(questions)
 
 
 def _digest(path: Path) -> str:
@@ -40,13 +61,14 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def stamps(files: list[Path], root: Path, known: dict[str, list[Any]]) -> dict[str, list[Any]]:
+def stamps(files: list[str], root: Path, known: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """Current (size, mtime_ns, sha256) per relative path, re-hashing only files whose stat changed."""
     out: dict[str, list[Any]] = {}
-    for path in files:
-        rel = path.relative_to(root).as_posix()
+    top = str(root)
+    for rel in files:
+        full = os.path.join(top, rel)
         try:
-            st = path.stat()
+            st = os.stat(full)
         except OSError:
             continue
         old = known.get(rel)
@@ -54,7 +76,7 @@ def stamps(files: list[Path], root: Path, known: dict[str, list[Any]]) -> dict[s
             out[rel] = old
         else:
             try:
-                out[rel] = [st.st_size, st.st_mtime_ns, _digest(path)]
+                out[rel] = [st.st_size, st.st_mtime_ns, _digest(Path(full))]
             except OSError:
                 continue
     return out
