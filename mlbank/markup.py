@@ -59,7 +59,9 @@ def scan(text: str) -> MathScan:
     return MathScan(tuple(currency), tuple(unbalanced))
 
 
-def _scan_paragraph(text: str, start: int, end: int, currency: list[int], unbalanced: list[Unbalanced]) -> None:
+def _scan_paragraph(
+    text: str, start: int, end: int, currency: list[int], unbalanced: list[Unbalanced]
+) -> None:
     dollars = [(m.start(), m.group(0)) for m in _DOLLAR.finditer(text, start, end)]
     i = 0
     while i < len(dollars):

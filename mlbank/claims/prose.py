@@ -24,9 +24,7 @@ _PATTERNS = (
     ),
     # Multipliers, ratios and "N% of" in one pattern that starts with a digit, so the regex engine
     # can skip straight to digits; the not-inside-a-word test is done on the character before.
-    re.compile(
-        rf"(?P<token>{_NUMBER}(?:x|\u00d7|:[0-9]+(?:\.[0-9]+)?(?![0-9:])|%(?=[ \t]+of\b)))"
-    ),
+    re.compile(rf"(?P<token>{_NUMBER}(?:x|\u00d7|:[0-9]+(?:\.[0-9]+)?(?![0-9:])|%(?=[ \t]+of\b)))"),
 )
 _WORDISH = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.,:\\^")
 _OPERATOR_AFTER = re.compile(r"[ \t]*(?:[/*^]|\\times|\\cdot)")

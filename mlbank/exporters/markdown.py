@@ -220,7 +220,11 @@ def _cheat_line(section: Section) -> str:
 
 def _question(view: BankView, links: Links, entry: Entry, level: int) -> list[str]:
     q = entry.question
-    blocks = [_anchor(q.id), _heading(level, f"{q.id}{DOT}{q.title}"), _question_comment(q, entry.doc.path.name)]
+    blocks = [
+        _anchor(q.id),
+        _heading(level, f"{q.id}{DOT}{q.title}"),
+        _question_comment(q, entry.doc.path.name),
+    ]
     blocks += [
         _facts(view, links, q),
         _heading(level + 1, "Prompt"),
