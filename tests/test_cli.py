@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_runner import invoke
 
-from mlbank.cli import cli, main
+from mlbank.cli import main
 
 Q = "questions/screening/q01-log-loss.yaml"
 
 
 def run(*args: str, cwd: Path | None = None) -> tuple[int, str]:
-    old = Path.cwd()
-    if cwd is not None:
-        os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    result = invoke(*args, cwd=cwd)
     return result.exit_code, result.output
 
 

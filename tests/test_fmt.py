@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from cli_runner import invoke
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -22,7 +21,6 @@ from ruamel.yaml.scalarstring import (
 )
 
 from mlbank import fmt
-from mlbank.cli import cli
 from mlbank.fmt import FormatError, format_text, literal_ok, plain_ok, schema_header
 from mlbank.loader import parse_yaml
 
@@ -32,13 +30,7 @@ Q = "questions/screening/q01-log-loss.yaml"
 
 
 def run(*args: str, cwd: Path | None = None) -> tuple[int, str]:
-    old = Path.cwd()
-    if cwd is not None:
-        os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    result = invoke(*args, cwd=cwd)
     return result.exit_code, result.output
 
 

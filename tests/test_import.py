@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_runner import invoke
 
-from mlbank.cli import cli
 from mlbank.importer import ImportError_, read_page
 
 ROOT = Path(__file__).parent.parent
 
 
 def run(cwd: Path, *args: str) -> tuple[int, str]:
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    result = invoke(*args, cwd=cwd)
     return result.exit_code, result.output
 
 

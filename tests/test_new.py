@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_runner import invoke
 
 from mlbank.bank import load_bank
-from mlbank.cli import cli
 from mlbank.commands import new
 from mlbank.fmt import format_text
 from mlbank.lint import lint_bank
@@ -19,13 +17,7 @@ NEW = "questions/screening/q02-cross-entropy-vs-brier-score.yaml"
 
 
 def run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
-    old = Path.cwd()
-    if cwd is not None:
-        os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    result = invoke(*args, cwd=cwd)
     return result.exit_code, result.stdout, result.stderr
 
 
