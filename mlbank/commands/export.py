@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlbank.atomic import write_bytes, write_text
-from mlbank.bank import BANK_FILE, Bank, find_bank, load_bank
-from mlbank.commands.lint import LintOptions, default_bank, selection_from
+from mlbank.bank import Bank, load_bank
+from mlbank.commands.lint import LintOptions, bank_root, selection_from
 from mlbank.config import Config, ConfigError, find_config
 from mlbank.exporters import EXPORTERS, ExportOptions, markdown
 from mlbank.exporters.json_export import ClaimFailure
@@ -41,7 +41,7 @@ def run_export(request: ExportRequest) -> tuple[int, str]:
     except FilterError as exc:
         raise ConfigError(str(exc)) from None
     config = find_config(Path.cwd())
-    root = _bank_root(request.bank, config)
+    root = bank_root(request.bank, config)
     with tempfile.TemporaryDirectory(prefix="mlbank-claims-") as cache:
         bank = load_bank(root)
         refusal = _lint_errors(bank, config, Path(cache))
@@ -62,17 +62,6 @@ def _check_usage(request: ExportRequest) -> None:
         raise ConfigError("--anki-headers works with --format csv only")
     if request.out not in (None, STDOUT) and not Path(request.out).parent.is_dir():
         raise ConfigError(f"--out {request.out}: folder {Path(request.out).parent} does not exist")
-
-
-def _bank_root(path: Path | None, config: Config) -> Path:
-    if path is None:
-        return default_bank(config)
-    if path.is_dir() and (path / BANK_FILE).is_file():
-        return path.resolve()
-    found = find_bank(path) if path.exists() else None
-    if found is None:
-        raise ConfigError(f"{path}: not a bank (no {BANK_FILE} in it or any folder above)")
-    return found
 
 
 def _lint_errors(bank: Bank, config: Config, cache: Path) -> str:

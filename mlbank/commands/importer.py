@@ -5,16 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from mlbank.atomic import write_text
-from mlbank.commands.lint import default_bank
+from mlbank.commands.lint import bank_root
 from mlbank.config import ConfigError, find_config
 from mlbank.importer import ImportError_, plan_files, read_page
 from mlbank.loader import parse_yaml
 
 
 def run_import(page: Path, bank: Path | None, check: bool) -> tuple[int, str]:
-    root = bank if bank is not None else default_bank(find_config(Path.cwd()))
-    if not (root / "bank.yaml").is_file():
-        raise ConfigError(f"{root}: no bank.yaml here")
+    root = bank_root(bank, find_config(Path.cwd()))
     try:
         text = page.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

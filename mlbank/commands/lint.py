@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from mlbank.config import Config, ConfigError, find_config
 from mlbank.finding import Finding, Severity
+from mlbank.paths import BANK_FILE
 
 if TYPE_CHECKING:
     from mlbank.lint import Selection
-
-BANK_FILE = "bank.yaml"
 
 
 class LintOptions(NamedTuple):
@@ -64,6 +63,20 @@ def default_bank(config: Config) -> Path:
             return candidate.resolve()
     where = config.bank if config.bank is not None else Path("bank")
     raise ConfigError(f"no bank found: {where / BANK_FILE} does not exist; pass the bank directory")
+
+
+def bank_root(path: Path | None, config: Config) -> Path:
+    """The bank a command works on: the default one, or the bank at or above `path`."""
+    from mlbank.paths import find_bank
+
+    if path is None:
+        return default_bank(config)
+    if path.is_dir() and (path / BANK_FILE).is_file():
+        return path.resolve()
+    found = find_bank(path) if path.exists() else None
+    if found is None:
+        raise ConfigError(f"{path}: not a bank (no {BANK_FILE} in it or any folder above)")
+    return found
 
 
 def selection_from(config: Config, options: LintOptions) -> Selection:

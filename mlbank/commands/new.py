@@ -16,7 +16,7 @@ from typing import Any
 
 from mlbank.atomic import write_text
 from mlbank.bank import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, display_path, question_files, validator
-from mlbank.commands.lint import default_bank
+from mlbank.commands.lint import bank_root
 from mlbank.config import ConfigError, find_config
 from mlbank.fmt import render, schema_header
 from mlbank.loader import load_document, parse_yaml, read_text
@@ -42,7 +42,7 @@ class NewQuestion:
 
 
 def run_new(request: NewQuestion) -> tuple[int, str]:
-    root = request.bank.resolve() if request.bank else default_bank(find_config(Path.cwd()))
+    root = bank_root(request.bank, find_config(Path.cwd()))
     meta = _model(root / BANK_FILE, "bank")
     topics = _model(root / TOPICS_FILE, "topics")
     section = _pick("section", request.section, {s.id: s for s in meta.sections}, root / BANK_FILE)

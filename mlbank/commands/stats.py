@@ -6,15 +6,13 @@ import json
 from pathlib import Path
 
 from mlbank.bank import load_bank
-from mlbank.commands.lint import default_bank
-from mlbank.config import ConfigError, find_config
+from mlbank.commands.lint import bank_root
+from mlbank.config import find_config
 from mlbank.stats import Coverage, coverage
 
 
 def run_stats(bank_path: Path | None, fmt: str) -> tuple[int, str]:
-    root = bank_path if bank_path is not None else default_bank(find_config(Path.cwd()))
-    if not (root / "bank.yaml").is_file():
-        raise ConfigError(f"{root}: no bank.yaml here")
+    root = bank_root(bank_path, find_config(Path.cwd()))
     cov = coverage(load_bank(root))
     if fmt == "json":
         return 0, json.dumps(cov.as_dict(), indent=2)
