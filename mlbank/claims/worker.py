@@ -13,9 +13,10 @@ is killed by its pid. Measured on an idle 2-core machine (scripts/bench_claims.p
 start 35 ms; a subprocess importing sympy 595 ms; multiprocessing "spawn" 700 ms even with a light
 ``__main__``; "fork" 470 ms but unsafe. Twelve bank claims take 0.65 s cold and 6 ms from the cache.
 
-Protocol: the parent writes one JSON object ``{"budget", "cpu_seconds", "claims"}`` to stdin and
-closes it. The worker sets its limits, imports sympy, prints ``{"ready": true}``, then one verdict
-per line, in order. The parent times each line: a claim whose verdict does not come within its
+Protocol: the worker gets its CPU limit in seconds as its argument, sets its limits and imports sympy;
+the parent writes one JSON object ``{"budget", "claims"}`` to stdin and closes it;
+the worker prints ``{"ready": true}``, then one verdict per line, in order. Because the worker imports
+sympy before it reads, lint can start it early (``prestart``) and hand it the claims later. The parent times each line: a claim whose verdict does not come within its
 budget is killed with the worker and gets an "invalid" verdict; the claims after it go to a fresh
 worker, so every claim still gets a verdict while the batch deadline lasts.
 """
@@ -76,12 +77,8 @@ class _Session:
         self.deadline = deadline
 
     def run(self) -> list[Verdict]:
-        request = {
-            "budget": self.budget,
-            "cpu_seconds": math.ceil(self.deadline) + 2,
-            "claims": [spec_to_json(spec) for spec in self.pending],
-        }
-        with _worker(request) as (lines, stderr):
+        request = {"budget": self.budget, "claims": [spec_to_json(spec) for spec in self.pending]}
+        with _worker(request, math.ceil(self.deadline) + 2) as (lines, stderr):
             ready = _next_line(lines, self.end)
             if ready is _TIMEOUT:
                 return [_not_reached(self.deadline) for _ in self.pending]
@@ -136,19 +133,49 @@ def _crashed(stderr: IO[bytes]) -> Verdict:
     )
 
 
-@contextlib.contextmanager
-def _worker(request: dict[str, Any]) -> Iterator[tuple[queue.Queue[Any], IO[bytes]]]:
-    """Start a worker, hand it the request, and always kill it on the way out."""
-    with tempfile.TemporaryFile() as stderr:
+_Started = tuple["subprocess.Popen[bytes]", IO[bytes]]
+_spare: list[_Started] = []  # a worker started ahead of need by prestart(), taken by the next session
+
+
+def prestart(deadline: float = 10.0) -> None:
+    """Start a worker now so that it imports sympy while the caller does other work (lint's
+    per-file stage); the next batch uses it. Call before forking: it starts no thread."""
+    if not _spare:
+        _spare.append(_spawn(math.ceil(deadline) + 2))
+
+
+def discard_spare() -> None:
+    """Kill a prestarted worker that no batch needed."""
+    while _spare:
+        process, stderr = _spare.pop()
+        process.kill()
+        process.wait()
+        stderr.close()
+
+
+def _spawn(cpu_seconds: int) -> _Started:
+    stderr = tempfile.TemporaryFile()  # noqa: SIM115 - the caller owns it (_worker or discard_spare)
+    try:
         # cwd is the folder holding mlbank/: ``-m`` puts it first on sys.path, so the worker runs
         # this very copy of mlbank, and nothing in the user's own folder can shadow a module.
         process = subprocess.Popen(
-            [sys.executable, "-m", "mlbank.claims.worker"],
+            [sys.executable, "-m", "mlbank.claims.worker", str(cpu_seconds)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=stderr,
             cwd=_PACKAGE_ROOT,
         )
+    except BaseException:
+        stderr.close()
+        raise
+    return process, stderr
+
+
+@contextlib.contextmanager
+def _worker(request: dict[str, Any], cpu_seconds: int) -> Iterator[tuple[queue.Queue[Any], IO[bytes]]]:
+    """Start a worker (or take the prestarted one), hand it the request, always kill it after."""
+    process, stderr = _spare.pop() if _spare else _spawn(cpu_seconds)
+    with stderr:
         lines: queue.Queue[Any] = queue.Queue()
         reader = threading.Thread(target=_read_lines, args=(process.stdout, lines), daemon=True)
         reader.start()
@@ -165,7 +192,8 @@ def _worker(request: dict[str, Any]) -> Iterator[tuple[queue.Queue[Any], IO[byte
 
 def _send(process: subprocess.Popen[bytes], request: dict[str, Any]) -> None:
     assert process.stdin is not None
-    # The worker reads all of stdin before it writes anything, so this cannot deadlock.
+    # The worker reads all of stdin before it writes anything, so this cannot deadlock (it may wait
+    # while a prestarted worker finishes importing sympy).
     with contextlib.suppress(OSError):
         process.stdin.write(json.dumps(request).encode())
         process.stdin.close()
@@ -193,11 +221,11 @@ def _next_line(lines: queue.Queue[Any], until: float) -> Any:
 
 
 def main() -> int:
-    request = json.loads(sys.stdin.read())
-    _limit_resources(int(request["cpu_seconds"]))
+    _limit_resources(int(sys.argv[1]) if len(sys.argv) > 1 else 12)
     from mlbank.claims.evaluate import evaluate_claim, warm_up  # sympy: only here, in the worker
 
-    warm_up()
+    warm_up()  # before reading the request: a prestarted worker gets ready while the parent works
+    request = json.loads(sys.stdin.read())
     _emit({"ready": True})
     budget = float(request["budget"])
     for item in request["claims"]:
