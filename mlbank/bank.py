@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,15 +41,20 @@ class Bank:
     meta: Document | None
     topics: Document | None
     questions: tuple[Document, ...]
+    # A worker's share of a large bank: bank.yaml and topics.yaml are there to look things up in,
+    # but they are not this part's to lint (the parent lints them once).
+    questions_only: bool = False
 
     @property
     def documents(self) -> Iterator[Document]:
-        for doc in (self.meta, self.topics):
-            if doc is not None:
-                yield doc
+        if not self.questions_only:
+            for doc in (self.meta, self.topics):
+                if doc is not None:
+                    yield doc
         yield from self.questions
 
 
+@functools.cache
 def validator(kind: str) -> Any:
     """A function data -> (model or None, schema errors) for one file kind."""
     from pydantic import ValidationError
@@ -78,15 +84,23 @@ def display_path(path: Path, base: Path) -> str:
 
 
 def load_bank(root: Path, cwd: Path | None = None) -> Bank:
-    base = cwd or Path.cwd()
+    meta, topics = load_meta(root, cwd)
+    return Bank(root, meta, topics, load_questions(question_files(root), cwd))
 
-    def load(path: Path, kind: str) -> Document:
-        return load_document(path, display_path(path, base), validator(kind))
 
+def load_meta(root: Path, cwd: Path | None = None) -> tuple[Document | None, Document | None]:
+    """bank.yaml and topics.yaml, each None when absent."""
     meta_path, topics_path = root / BANK_FILE, root / TOPICS_FILE
-    return Bank(
-        root=root,
-        meta=load(meta_path, "bank") if meta_path.exists() else None,
-        topics=load(topics_path, "topics") if topics_path.exists() else None,
-        questions=tuple(load(p, "question") for p in question_files(root)),
+    return (
+        _load(meta_path, "bank", cwd) if meta_path.exists() else None,
+        _load(topics_path, "topics", cwd) if topics_path.exists() else None,
     )
+
+
+def load_questions(paths: list[Path], cwd: Path | None = None) -> tuple[Document, ...]:
+    base = cwd or Path.cwd()
+    return tuple(_load(p, "question", base) for p in paths)
+
+
+def _load(path: Path, kind: str, cwd: Path | None) -> Document:
+    return load_document(path, display_path(path, cwd or Path.cwd()), validator(kind))

@@ -51,18 +51,32 @@ def lint_bank(
     only: Iterable[Path] | None = None,
     cache_dir: Path | None = None,
 ) -> list[Finding]:
-    """Every finding of the active rules, sorted; restricted to `only` paths when given."""
+    """Every finding of the active rules over a loaded bank, sorted; restricted to `only` when given.
+
+    For a large bank on disk, mlbank.parallel.lint_root gives the same findings using every core.
+    """
     selection = selection or Selection()
     ctx = Context(bank, cache_dir=cache_dir)
-    active = list(selection.active())
-    claim_rules = [r for r in active if r.RULE.code in CLAIM_RULES]
+    return finish(ctx, run_rules(ctx, list(selection.active())), selection, only)
+
+
+def run_rules(ctx: Context, rules: list[Rule]) -> list[Finding]:
+    """The findings of `rules` over ctx's bank, claims computed while the other rules run."""
+    claim_rules = [r for r in rules if r.RULE.code in CLAIM_RULES]
     if claim_rules:
         ctx.start_claims()  # the worker computes while the other rules run on this thread
     findings: list[Finding] = []
-    for rule in [r for r in active if r not in claim_rules] + claim_rules:
+    for rule in [r for r in rules if r not in claim_rules] + claim_rules:
         findings.extend(rule.check(ctx))
-    findings = _suppress(bank, findings, selection)
-    paths = {d.display: real_path(d.path) for d in bank.documents}
+    return findings
+
+
+def finish(
+    ctx: Context, findings: list[Finding], selection: Selection, only: Iterable[Path] | None = None
+) -> list[Finding]:
+    """Apply suppressions, per-file ignores, the `only` paths and severity overrides; sort."""
+    findings = _suppress(ctx, findings, selection)
+    paths = {d.display: real_path(d.path) for d in ctx.bank.documents}
     findings = [f for f in findings if not _exempt(f, paths.get(f.path), selection)]
     if only is not None:
         wanted = {real_path(p) for p in only}
@@ -70,9 +84,9 @@ def lint_bank(
     return sorted({_with_severity(f, selection) for f in findings})
 
 
-def _suppress(bank: Bank, findings: list[Finding], selection: Selection) -> list[Finding]:
+def _suppress(ctx: Context, findings: list[Finding], selection: Selection) -> list[Finding]:
     """Drop what inline comments silence; report comments that silenced nothing."""
-    found = [s for doc in bank.documents for s in suppress.suppressions(doc)]
+    found = [s for doc in ctx.bank.documents for s in ctx.suppressions(doc)]
     if not found:
         return findings
     own = [f for f in findings if f.code == SUPPRESSION.code]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import stat
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -92,6 +92,15 @@ class Document:
                 return info.value
         return Position(1, 1)
 
+    def slim(self, keep: frozenset[str]) -> Document:
+        """A copy with only the top-level keys `keep` and the source text; positions are recomputed
+        from the text if a rule asks for one (rarely: only to report a finding). This is what a
+        worker process sends back for a question, so it must pickle small and fast: no model, no
+        per-node objects."""
+        data = {k: v for k, v in self.data.items() if k in keep} if isinstance(self.data, dict) else None
+        nodes = Reparsed(self.text) if self.nodes else {}
+        return replace(self, data=data, nodes=nodes, model=None, schema_errors=(), _block_indent={})
+
     def text_position(self, path: FieldPath, offset: int) -> Position:
         """Where character `offset` of the string at `path` sits in the file.
 
@@ -122,6 +131,31 @@ class Document:
                     break
             self._block_indent[path] = indent
         return self._block_indent[path]
+
+
+class Reparsed(Mapping[FieldPath, NodeInfo]):
+    """A slim document's node positions, parsed again from its text on first use."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._nodes: dict[FieldPath, NodeInfo] | None = None
+
+    def _all(self) -> dict[FieldPath, NodeInfo]:
+        if self._nodes is None:
+            self._nodes = parse_yaml(self._text)[1]
+        return self._nodes
+
+    def __getitem__(self, path: FieldPath) -> NodeInfo:
+        return self._all()[path]
+
+    def __iter__(self) -> Iterator[FieldPath]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (Reparsed, (self._text,))  # the text, never the parsed nodes
 
 
 def node_extent(lines: list[str], number: int) -> int:

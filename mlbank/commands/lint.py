@@ -26,6 +26,7 @@ class LintOptions(NamedTuple):
     strict: bool = False
     fix: bool = False
     cache: bool = True
+    jobs: int | None = None  # processes for a large bank; None: one per core
 
 
 class Target(NamedTuple):
@@ -128,13 +129,13 @@ def lint_target(bank_root: Path, config: Config, options: LintOptions) -> list[F
         hit = cache.lookup()
         if hit is not None:
             return hit
-    from mlbank.bank import load_bank
-    from mlbank.lint import lint_bank
+    from mlbank.parallel import lint_root
 
-    findings = lint_bank(
-        load_bank(bank_root),
+    findings = lint_root(
+        bank_root,
         selection_from(config, options),
         cache_dir=directory / "claims" if options.cache else None,
+        jobs=options.jobs,
     )
     if cache is not None:
         cache.store(findings)

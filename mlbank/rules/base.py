@@ -19,6 +19,7 @@ from mlbank.loader import Document, FieldPath, Problem
 
 if TYPE_CHECKING:
     from mlbank.claims import Verdict
+    from mlbank.suppress import Suppression
     from mlbank.worked import Located
 
 # The prose fields of a question whose text is Markdown shown to learners.
@@ -42,6 +43,13 @@ class Rule(Protocol):
     def check(self, ctx: Context) -> Iterator[Finding]: ...
 
 
+def is_bank_wide(rule: Rule) -> bool:
+    """A rule whose findings for one file depend on other question files (ids, shared topics, near
+    duplicates, claims batched across the bank). Every other rule sees one question file plus
+    bank.yaml and topics.yaml, so it can run on any subset of the questions: in a worker process."""
+    return bool(getattr(rule, "BANK_WIDE", False))
+
+
 @dataclass
 class Context:
     """A loaded bank plus the indexes several rules need, computed once."""
@@ -52,6 +60,10 @@ class Context:
     _claims: list[tuple[Located, Verdict]] = field(default_factory=list, init=False, repr=False)
     _claims_error: BaseException | None = field(default=None, init=False, repr=False)
     _prose: dict[int, list[tuple[FieldPath, str]]] = field(default_factory=dict, init=False, repr=False)
+    # Per-document facts the bank-wide stage needs, keyed by display path. Worker processes compute
+    # them from the full document and prime them here, so the parent can hold slim documents.
+    _suppressions: dict[str, tuple[Suppression, ...]] = field(default_factory=dict, init=False, repr=False)
+    _fingerprints: dict[str, tuple[bytes | None, ...]] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def questions(self) -> list[tuple[Document, dict[str, Any]]]:
@@ -92,6 +104,36 @@ class Context:
             found = self._prose[id(doc)] = list(prose_fields(doc.data)) if isinstance(doc.data, dict) else []
         return found
 
+    def suppressions(self, doc: Document) -> tuple[Suppression, ...]:
+        found = self._suppressions.get(doc.display)
+        if found is None:
+            from mlbank.suppress import suppressions
+
+            found = self._suppressions[doc.display] = tuple(suppressions(doc))
+        return found
+
+    def fingerprints(self, doc: Document) -> tuple[bytes | None, ...]:
+        """Near-duplicate fingerprints of the FINGERPRINTED fields (None where not a string)."""
+        found = self._fingerprints.get(doc.display)
+        if found is None:
+            from mlbank.similarity import fingerprint
+
+            data = doc.data if isinstance(doc.data, dict) else {}
+            found = tuple(
+                fingerprint(data[f]) if isinstance(data.get(f), str) else None for f in FINGERPRINTED
+            )
+            self._fingerprints[doc.display] = found
+        return found
+
+    def facts(self, doc: Document, *, fingerprints: bool) -> DocFacts:
+        return DocFacts(self.suppressions(doc), self.fingerprints(doc) if fingerprints else None)
+
+    def prime(self, doc: Document, facts: DocFacts) -> None:
+        """Take facts a worker computed from the full document (the parent holds a slim copy)."""
+        self._suppressions[doc.display] = facts.suppressions
+        if facts.fingerprints is not None:
+            self._fingerprints[doc.display] = facts.fingerprints
+
     def start_claims(self) -> None:
         """Compute claim verdicts on a background thread (the work happens in the claims worker
         process), so sympy's start-up overlaps the other rules instead of adding to them."""
@@ -119,6 +161,16 @@ class Context:
         if self._claims_error is not None:
             raise self._claims_error
         return self._claims
+
+
+FINGERPRINTED = ("prompt", "answer")  # the fields MB500 compares across questions
+
+
+class DocFacts(NamedTuple):
+    """What the bank-wide stage needs of a document beyond its slim copy (Document.slim)."""
+
+    suppressions: tuple[Suppression, ...]
+    fingerprints: tuple[bytes | None, ...] | None  # None: MB500 is not running
 
 
 def ids_of(items: Any) -> list[str]:

@@ -22,6 +22,7 @@ from mlbank.finding import Finding, Severity
 from mlbank.rules.base import Context, RuleId, report
 
 RULE = RuleId("MB203", "unused-topic", Severity.WARNING)
+BANK_WIDE = True  # reads other question files: runs once over the whole bank
 
 
 def check(ctx: Context) -> Iterator[Finding]:

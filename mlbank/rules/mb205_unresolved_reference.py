@@ -21,6 +21,7 @@ from mlbank.finding import Finding, Severity
 from mlbank.rules.base import Context, RuleId, did_you_mean, report
 
 RULE = RuleId("MB205", "unresolved-reference", Severity.ERROR)
+BANK_WIDE = True  # reads other question files: runs once over the whole bank
 
 
 def check(ctx: Context) -> Iterator[Finding]:

@@ -25,6 +25,7 @@ from mlbank.loader import Document
 from mlbank.rules.base import Context, RuleId, report
 
 RULE = RuleId("MB206", "duplicate-id", Severity.ERROR)
+BANK_WIDE = True  # reads other question files: runs once over the whole bank
 
 
 def check(ctx: Context) -> Iterator[Finding]:

@@ -31,6 +31,7 @@ from mlbank.finding import Finding, Severity
 from mlbank.rules.base import Context, RuleId, report
 
 RULE = RuleId("MB400", "claim-fails", Severity.ERROR)
+BANK_WIDE = True  # the whole bank's claims go to one sympy worker, deduplicated
 
 
 def check(ctx: Context) -> Iterator[Finding]:

@@ -28,6 +28,7 @@ from mlbank.finding import Finding, Severity
 from mlbank.rules.base import Context, RuleId, at, report
 
 RULE = RuleId("MB402", "claim-invalid", Severity.ERROR)
+BANK_WIDE = True  # the whole bank's claims go to one sympy worker, deduplicated
 
 FIELD_KEYS = {"expr": "expr", "says": "says", "equals": "equals", "tolerance": "tolerance"}
 

@@ -22,20 +22,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlbank.finding import Finding, Severity
-from mlbank.rules.base import Context, RuleId, report
+from mlbank.rules.base import FINGERPRINTED, Context, RuleId, report
 
 RULE = RuleId("MB500", "near-duplicate", Severity.WARNING)
+BANK_WIDE = True  # compares every question with every other
 THRESHOLD = 0.5
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     from mlbank.similarity import similar_pairs
 
-    for field in ("prompt", "answer"):
-        entries = [(doc, q) for doc, q in ctx.questions if isinstance(q.get(field), str)]
-        texts = [q[field] for _, q in entries]
-        for pair in similar_pairs(texts, THRESHOLD):
-            (doc_a, q_a), (doc_b, _) = entries[pair.first], entries[pair.second]
+    for index, field in enumerate(FINGERPRINTED):
+        # Fingerprints, not texts: in a large bank the worker processes computed them from the full
+        # documents and this process holds slim copies without the prose.
+        owners, prints = [], []
+        for doc, q in ctx.questions:
+            found = ctx.fingerprints(doc)[index]
+            if found is not None:
+                owners.append((doc, q))
+                prints.append(found)
+        for pair in similar_pairs(prints, THRESHOLD):
+            (doc_a, q_a), (doc_b, _) = owners[pair.first], owners[pair.second]
             yield report(
                 RULE,
                 doc_b,

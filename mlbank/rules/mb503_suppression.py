@@ -28,10 +28,9 @@ RULE = RuleId("MB503", "suppression", Severity.WARNING)
 
 def check(ctx: Context) -> Iterator[Finding]:
     from mlbank.rules import lookup
-    from mlbank.suppress import suppressions
 
     for doc in ctx.bank.documents:
-        for s in suppressions(doc):
+        for s in ctx.suppressions(doc):
             unknown = [c for c in s.codes if lookup(c) is None and not _is_prefix(c)]
             problem = (
                 "names no rule code"

@@ -1,0 +1,134 @@
+"""Linting a large bank on every core: per-file rules in worker processes, bank-wide rules here.
+
+Most rules judge one question file against bank.yaml and topics.yaml, so the question files are cut
+into shards and each worker loads, validates and lints its shards. A worker sends back its findings
+and, per question, a slim copy of the document (only the keys the bank-wide rules read: ids, topics,
+references, claims) plus the facts those rules need from the full text (suppression comments,
+near-duplicate fingerprints). The parent then runs the bank-wide rules (duplicate ids, references
+between questions, unused topics, near duplicates, claims) over the slim copies and lints bank.yaml
+and topics.yaml itself. The result is the same list of findings as mlbank.lint.lint_bank gives; the
+parent never holds every full document, which keeps memory flat as the bank grows.
+
+Workers are forked (Linux only): a fork shares the parent's imported modules, so a worker starts in
+milliseconds instead of re-importing pydantic and ruamel, and it shares the parent's hash seed, which
+near-duplicate fingerprints rely on. Fork happens before any thread exists in the parent (the claims
+thread starts after the workers are done). Elsewhere, and for small banks, everything runs here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from mlbank.bank import Bank, load_bank, load_meta, load_questions
+from mlbank.finding import Finding
+from mlbank.lint import CLAIM_RULES, Selection, finish, run_rules
+from mlbank.loader import Document
+from mlbank.paths import question_files
+from mlbank.rules.base import Context, DocFacts, Rule, is_bank_wide
+
+# What the bank-wide rules read of a question (MB203 topics, MB205 see and id, MB206 id, claims:
+# worked); other keys keep their positions only.
+SLIM_KEYS = frozenset({"id", "section", "topics", "see", "worked"})
+NEAR_DUPLICATE = "MB500"
+MIN_FILES_PER_JOB = 250  # below this, forking and shipping results cost more than they save
+SHARDS_PER_JOB = 4  # several shards per worker even out slow and fast files
+
+_WORKER: dict[str, Any] = {}  # what a forked worker inherits: set before the pool starts
+
+
+def lint_root(
+    root: Path, selection: Selection, cache_dir: Path | None = None, jobs: int | None = None
+) -> list[Finding]:
+    """Every finding for the bank at `root`, sorted, using up to `jobs` processes (None: one per core)."""
+    files = question_files(root)
+    jobs = plan_jobs(len(files), jobs)
+    if jobs <= 1:
+        return lint_bank_serial(root, selection, cache_dir)
+    from mlbank.claims import worker
+
+    meta, topics = load_meta(root)
+    active = list(selection.active())
+    if _claims_uncached(active, cache_dir):
+        worker.prestart()  # sympy imports on its own while the shards are linted
+    try:
+        results = _run_workers(jobs, split(files, jobs * SHARDS_PER_JOB), root, meta, topics, selection)
+        findings = [f for found, _ in results for f in found]
+        digests = [d for _, part in results for d in part]
+        bank = Bank(root, meta, topics, tuple(doc for doc, _ in digests))
+        ctx = Context(bank, cache_dir=cache_dir)
+        for doc, facts in digests:
+            ctx.prime(doc, facts)
+        bank_wide = [r for r in active if is_bank_wide(r)]
+        if any(r.RULE.code in CLAIM_RULES for r in bank_wide):
+            ctx.start_claims()  # first: the claims worker computes while the rest runs
+        meta_only = Context(replace(bank, questions=()))  # bank.yaml and topics.yaml, linted once, here
+        findings += run_rules(meta_only, [r for r in active if not is_bank_wide(r)])
+        findings += run_rules(ctx, bank_wide)
+        return finish(ctx, findings, selection)
+    finally:
+        worker.discard_spare()
+
+
+def _claims_uncached(active: list[Rule], cache_dir: Path | None) -> bool:
+    """Whether the claims will need sympy: claim rules run and no verdict cache can answer them."""
+    if not any(r.RULE.code in CLAIM_RULES for r in active):
+        return False
+    return cache_dir is None or not cache_dir.is_dir() or not any(cache_dir.iterdir())
+
+
+def lint_bank_serial(root: Path, selection: Selection, cache_dir: Path | None) -> list[Finding]:
+    from mlbank.lint import lint_bank
+
+    return lint_bank(load_bank(root), selection, cache_dir=cache_dir)
+
+
+def plan_jobs(files: int, jobs: int | None) -> int:
+    """How many processes: one per core (or `jobs`), fewer when each would have little to do."""
+    if not sys.platform.startswith("linux"):
+        return 1  # fork is the only start method that is both fast and shares the hash seed
+    wanted = jobs if jobs is not None else len(os.sched_getaffinity(0))
+    if jobs is None:
+        wanted = min(wanted, files // MIN_FILES_PER_JOB)
+    return max(1, min(wanted, files))
+
+
+def split(files: list[Path], parts: int) -> list[list[Path]]:
+    """Consecutive runs of files, so the slim documents come back in bank order."""
+    size = -(-len(files) // max(1, parts))
+    return [files[i : i + size] for i in range(0, len(files), size)]
+
+
+def _run_workers(
+    jobs: int,
+    shards: list[list[Path]],
+    root: Path,
+    meta: Document | None,
+    topics: Document | None,
+    selection: Selection,
+) -> list[tuple[list[Finding], list[tuple[Document, DocFacts]]]]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # The worker state is inherited through fork, not pickled: bank.yaml and topics.yaml as loaded.
+    _WORKER.update(root=root, meta=meta, topics=topics, selection=selection, cwd=Path.cwd())
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_lint_shard, shards))
+    finally:
+        _WORKER.clear()
+
+
+def _lint_shard(files: list[Path]) -> tuple[list[Finding], list[tuple[Document, DocFacts]]]:
+    """In a worker: load a shard of question files and run the per-file rules over them."""
+    w = _WORKER
+    selection: Selection = w["selection"]
+    docs = load_questions(files, w["cwd"])
+    ctx = Context(Bank(w["root"], w["meta"], w["topics"], docs, questions_only=True))
+    active = list(selection.active())
+    findings = run_rules(ctx, [r for r in active if not is_bank_wide(r)])
+    prints = any(r.RULE.code == NEAR_DUPLICATE for r in active)
+    return findings, [(doc.slim(SLIM_KEYS), ctx.facts(doc, fingerprints=prints)) for doc in docs]

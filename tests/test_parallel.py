@@ -1,0 +1,120 @@
+"""Linting in worker processes gives exactly the findings of linting in one process."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlbank import parallel
+from mlbank.bank import load_bank
+from mlbank.claims import worker
+from mlbank.lint import Selection, lint_bank
+from mlbank.loader import load_document
+
+ROOT = Path(__file__).parent.parent
+QUESTIONS = "questions/screening"
+
+needs_fork = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="workers are forked on Linux only"
+)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def broken_bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real bank with one problem of each bank-wide and per-file kind planted in it."""
+    root = tmp_path_factory.mktemp("parallel") / "bank"
+    shutil.copytree(ROOT / "bank", root)
+    q = root / QUESTIONS
+    _edit(
+        q / "q02-loss-for-binary-classification.yaml",
+        "see: [loss-functions, q23,",
+        "see: [loss-functions, q99,",
+    )
+    _edit(q / "q02-loss-for-binary-classification.yaml", 'says: "4.6"', 'says: "4.7"')
+    _edit(q / "q03-l1-vs-l2-regularization.yaml", "id: q03", "id: q02")
+    _edit(q / "q04-gradient-descent-and-variants.yaml", "topics: [", "topics: [optimisation, ")
+    _edit(q / _name(q, "q05-"), "section:", "# mlbank: ignore[MB200] kept from an old import\nsection:")
+    (q / _name(q, "q06-")).write_text("id: q06\nsection: [unclosed\n", encoding="utf-8")
+    _edit(
+        root / "topics.yaml",
+        "topics:\n",
+        "topics:\n  - id: orphan\n    title: Orphan\n    page: 12\n    summary: |\n      Nothing uses it.\n",
+    )
+    company = root / "questions" / "company"  # far from screening/ in bank order: another shard
+    _replace_answer(company / _name(company, "q33-"), _answer(q / _name(q, "q08-")))
+    return root
+
+
+def _name(folder: Path, prefix: str) -> str:
+    return next(p.name for p in folder.iterdir() if p.name.startswith(prefix))
+
+
+def _answer(path: Path) -> str:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index("answer: |\n")
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith((" ", "\n")))
+    return "".join(lines[start:end])
+
+
+def _replace_answer(path: Path, answer: str) -> None:
+    _edit(path, _answer(path), answer)
+
+
+def _lines(findings: list) -> list[str]:  # type: ignore[type-arg]
+    return [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in findings]
+
+
+@needs_fork
+def test_workers_find_exactly_what_one_process_finds(broken_bank: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "claims"
+    serial = lint_bank(load_bank(broken_bank), Selection(), cache_dir=cache)
+    codes = {f.code for f in serial}
+    assert {"MB001", "MB200", "MB203", "MB205", "MB206", "MB400", "MB500", "MB503"} <= codes, codes
+    for jobs, cache_dir in ((2, None), (3, cache)):  # None: the claims worker is prestarted
+        assert _lines(parallel.lint_root(broken_bank, Selection(), cache_dir, jobs=jobs)) == _lines(serial)
+    assert worker._spare == []  # a prestarted worker never outlives the run
+
+
+@needs_fork
+def test_selection_applies_in_the_workers(broken_bank: Path, tmp_path: Path) -> None:
+    chosen = Selection(select=frozenset({"MB2"}), ignore=frozenset({"MB203"}))
+    serial = lint_bank(load_bank(broken_bank), chosen)
+    assert {f.code for f in serial} == {"MB200", "MB205", "MB206"}
+    assert parallel.lint_root(broken_bank, chosen, jobs=2) == serial
+
+
+def test_small_banks_and_other_platforms_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert parallel.plan_jobs(65, None) == 1
+    assert parallel.plan_jobs(65, 2) == 2  # asked for explicitly
+    assert parallel.plan_jobs(3, 8) == 3  # never more workers than files
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert parallel.plan_jobs(100_000, 4) == 1
+
+
+def test_split_keeps_bank_order() -> None:
+    files = [Path(f"q{i:03}.yaml") for i in range(10)]
+    shards = parallel.split(files, 4)
+    assert [f for shard in shards for f in shard] == files
+    assert len(shards) == 4
+
+
+def test_a_slim_document_pickles_without_positions_yet_finds_them() -> None:
+    path = ROOT / "bank" / QUESTIONS / "q02-loss-for-binary-classification.yaml"
+    full = load_document(path, "q02.yaml", None)
+    slim = full.slim(parallel.SLIM_KEYS)
+    assert set(slim.data) == {"id", "section", "topics", "see", "worked"}
+    restored = pickle.loads(pickle.dumps(slim))
+    assert len(pickle.dumps(slim)) < len(full.text) + 2_000  # the text and a few keys, no nodes
+    for path_ in [("id",), ("see", 1), ("worked", 0, "says"), ("answer",)]:
+        assert restored.position(path_) == full.position(path_)
+    assert restored.text_position(("worked", 0, "expr"), 2) == full.text_position(("worked", 0, "expr"), 2)
