@@ -76,11 +76,12 @@ def finish(
 ) -> list[Finding]:
     """Apply suppressions, per-file ignores, the `only` paths and severity overrides; sort."""
     findings = _suppress(ctx, findings, selection)
-    paths = {d.display: real_path(d.path) for d in ctx.bank.documents}
-    findings = [f for f in findings if not _exempt(f, paths.get(f.path), selection)]
-    if only is not None:
-        wanted = {real_path(p) for p in only}
-        findings = [f for f in findings if paths.get(f.path) in wanted]
+    if selection.per_file_ignores or only is not None:  # realpath costs a syscall per part of a path
+        paths = {d.display: real_path(d.path) for d in ctx.bank.documents}
+        findings = [f for f in findings if not _exempt(f, paths.get(f.path), selection)]
+        if only is not None:
+            wanted = {real_path(p) for p in only}
+            findings = [f for f in findings if paths.get(f.path) in wanted]
     return sorted({_with_severity(f, selection) for f in findings})
 
 
