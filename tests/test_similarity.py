@@ -73,9 +73,15 @@ def test_fingerprint_is_sorted_distinct_int64s() -> None:
     assert isinstance(raw, bytes) and len(raw) % 8 == 0
     hashes = list(array("q", raw))
     assert hashes == sorted(set(hashes))
-    words = ["the", "model", "overfits"] * 4 + ["again"]
+    words = [b"the", b"model", b"overfits"] * 4 + [b"again"]
     assert set(hashes) == {hash(tuple(words[i : i + 3])) for i in range(len(words) - 2)}
     assert fingerprint("") == fingerprint("two words") == b""
+
+
+def test_fingerprint_words_are_ascii_letter_and_digit_runs() -> None:
+    # Non-ASCII letters and punctuation separate words, as the regex [a-z0-9]+ would.
+    assert fingerprint("naïve café x1") == fingerprint("na ve caf x1")
+    assert fingerprint("Loss-of-the MODEL") == fingerprint("loss of the model")
 
 
 def test_threshold_outside_zero_to_one_is_refused() -> None:
