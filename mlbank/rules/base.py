@@ -18,9 +18,11 @@ from mlbank.finding import Finding, Position, Severity
 from mlbank.loader import Document, FieldPath, Problem
 
 if TYPE_CHECKING:
-    from mlbank.claims import Verdict
+    from mlbank.claims import ClaimSpec, Verdict
     from mlbank.suppress import Suppression
     from mlbank.worked import Located
+
+ClaimSpecs = tuple[tuple[int, "ClaimSpec"], ...]  # a question's claims: (index in worked:, spec)
 
 # The prose fields of a question whose text is Markdown shown to learners.
 RUBRIC_LEVELS = ("strong_hire", "lean_hire", "no_hire")
@@ -64,6 +66,7 @@ class Context:
     # them from the full document and prime them here, so the parent can hold slim documents.
     _suppressions: dict[str, tuple[Suppression, ...]] = field(default_factory=dict, init=False, repr=False)
     _fingerprints: dict[str, tuple[bytes | None, ...]] = field(default_factory=dict, init=False, repr=False)
+    _claim_specs: dict[str, ClaimSpecs] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def questions(self) -> list[tuple[Document, dict[str, Any]]]:
@@ -125,14 +128,29 @@ class Context:
             self._fingerprints[doc.display] = found
         return found
 
-    def facts(self, doc: Document, *, fingerprints: bool) -> DocFacts:
-        return DocFacts(self.suppressions(doc), self.fingerprints(doc) if fingerprints else None)
+    def claim_specs(self, doc: Document) -> ClaimSpecs:
+        """The document's well-formed worked: claims as (index in the list, spec)."""
+        found = self._claim_specs.get(doc.display)
+        if found is None:
+            from mlbank.worked import claims_of
+
+            found = self._claim_specs[doc.display] = tuple((c.item, c.spec) for c in claims_of(doc))
+        return found
+
+    def facts(self, doc: Document, *, fingerprints: bool, claims: bool) -> DocFacts:
+        return DocFacts(
+            self.suppressions(doc),
+            self.fingerprints(doc) if fingerprints else None,
+            self.claim_specs(doc) if claims else None,
+        )
 
     def prime(self, doc: Document, facts: DocFacts) -> None:
         """Take facts a worker computed from the full document (the parent holds a slim copy)."""
         self._suppressions[doc.display] = facts.suppressions
         if facts.fingerprints is not None:
             self._fingerprints[doc.display] = facts.fingerprints
+        if facts.claims is not None:
+            self._claim_specs[doc.display] = facts.claims
 
     def start_claims(self) -> None:
         """Compute claim verdicts on a background thread (the work happens in the claims worker
@@ -143,10 +161,12 @@ class Context:
 
     def _compute_claims(self) -> None:
         from mlbank.claims import check_claims
-        from mlbank.worked import claims_of
+        from mlbank.worked import Located
 
         try:
-            located = [c for doc, _ in self.questions for c in claims_of(doc)]
+            located = [
+                Located(doc, i, spec) for doc, _ in self.questions for i, spec in self.claim_specs(doc)
+            ]
             verdicts = check_claims([c.spec for c in located], self.cache_dir) if located else []
             self._claims = list(zip(located, verdicts, strict=True))
         except BaseException as exc:  # re-raised on the main thread by `claims`
@@ -171,6 +191,7 @@ class DocFacts(NamedTuple):
 
     suppressions: tuple[Suppression, ...]
     fingerprints: tuple[bytes | None, ...] | None  # None: MB500 is not running
+    claims: ClaimSpecs | None  # None: the claim rules are not running
 
 
 def ids_of(items: Any) -> list[str]:
