@@ -1,6 +1,6 @@
 """``mlbank calc``: check one expression from the command line, the way a worked: claim is checked.
 
-run_calc returns the exit code and the lines to print; cli.py prints them. Exit codes: 0 the claim
+run_calc returns the exit code and the lines to print; cli_commands.py prints them. Exit codes: 0 the claim
 holds (or, with neither --says nor --equals, the value was computed), 1 it fails, 2 it is invalid or
 refused (bad syntax, unbound names, a malformed NAME=VALUE, a timeout).
 """

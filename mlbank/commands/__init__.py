@@ -1,1 +1,1 @@
-"""Command bodies: each takes parsed options and returns (exit code, output text); cli.py prints."""
+"""Command bodies: each takes parsed options and returns (exit code, output text); cli_commands.py prints."""

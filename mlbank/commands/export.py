@@ -93,7 +93,7 @@ def _export(request: ExportRequest, bank: Bank, filters: Filters, cache: Path) -
 
 
 def _write(request: ExportRequest, data: bytes, pages: dict[str, str], count: int) -> tuple[int, str]:
-    """Write everything rendered; stdout output is returned for cli.py to print."""
+    """Write everything rendered; stdout output is returned for cli_commands.py to print."""
     done: list[str] = []
     try:
         if request.split is not None:

@@ -1,0 +1,330 @@
+"""The click application behind `mlbank`: each command parses its options, calls one function, and
+returns an exit code.
+
+Exit codes everywhere: 0 success, 1 the bank (or claim) has errors, 2 usage or internal failure.
+Heavy modules (pydantic, sympy, jsonschema) are imported inside commands, so `mlbank --help` stays
+fast. The entry point, mlbank.cli.main, answers a plain `mlbank lint [PATHS]` without loading click.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mlbank.cli import EXIT_OK, EXIT_USAGE
+
+
+class UsageProblem(click.ClickException):
+    """A problem with what the user asked for; printed without a traceback, exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mlbank")
+def cli() -> None:
+    """Keep an ML interview question bank correct, and ship it to the apps that use it."""
+
+
+# --- lint -----------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default="text",
+    show_default=True,
+    help="github: workflow annotations; sarif: code scanning.",
+)
+@click.option("--select", multiple=True, help="Only these rule codes/names (prefixes like MB2 work).")
+@click.option("--ignore", multiple=True, help="Skip these rule codes/names.")
+@click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding.")
+@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@click.option("--no-cache", is_flag=True, help="Lint from scratch and do not remember the result.")
+@click.option(
+    "--fix", is_flag=True, help="Apply safe fixes: escape currency, drop repeated tags, rename to match ids."
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for a large bank (default: one per core, fewer for a small bank; 1: no workers).",
+)
+def lint(
+    paths: tuple[Path, ...],
+    fmt: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    statistics: bool,
+    strict: bool,
+    no_cache: bool,
+    fix: bool,
+    jobs: int | None,
+) -> None:
+    """Check the bank: YAML safety, schema, rubric, references, tags, math markup.
+
+    PATHS are bank directories (holding bank.yaml) or files inside one; files are checked in the
+    context of their whole bank. With no PATHS, the bank configured in pyproject.toml
+    ([tool.mlbank] bank = ...) or ./bank is checked.
+    """
+    from mlbank.commands.lint import LintOptions, run_lint
+
+    # With no option given, mlbank.cli.main runs LintOptions() without click: keep every default
+    # here equal to LintOptions' (tests/test_lint_cache.py checks that the two agree).
+    options = LintOptions(
+        fmt=fmt,
+        select=select,
+        ignore=ignore,
+        statistics=statistics,
+        strict=strict,
+        fix=fix,
+        cache=not no_cache,
+        jobs=jobs,
+    )
+    code, output = _guard(lambda: run_lint(list(paths), options))
+    click.echo(output)
+    sys.exit(code)
+
+
+# --- rules ----------------------------------------------------------------------------------------
+
+
+@cli.command("rules")
+def rules_command() -> None:
+    """List every rule: code, name, default severity and summary."""
+    from mlbank.rules import RULES, summary
+
+    for code, rule in RULES.items():
+        click.echo(f"{code}  {rule.RULE.name:<22} {rule.RULE.severity.value:<8} {summary(rule)}")
+
+
+@cli.command("rule")
+@click.argument("code_or_name")
+def rule_command(code_or_name: str) -> None:
+    """Explain one rule, with a bad and a good example."""
+    from mlbank.rules import RULES, lookup
+
+    rule = lookup(code_or_name)
+    if rule is None:
+        raise UsageProblem(f"no rule '{code_or_name}'; `mlbank rules` lists {len(RULES)} rules")
+    click.echo(f"{rule.RULE.code} [{rule.RULE.name}] ({rule.RULE.severity.value})\n")
+    click.echo((rule.__doc__ or "").strip())
+
+
+# --- calc -----------------------------------------------------------------------------------------
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("expr")
+@click.option("--says", help='The number as the text states it, e.g. "4.6", "87%", "100x", "500:1".')
+@click.option("--equals", help="Another expression: check an identity instead of a value.")
+@click.option("--where", multiple=True, metavar="NAME=VALUE", help="Bind a name (repeatable).")
+@click.option("--domain", multiple=True, metavar="NAME=RANGE", help='Range of a free name: x="[0, 1]".')
+@click.option("--tolerance", help="Widen the stated interval by this absolute amount.")
+def calc(
+    expr: str,
+    says: str | None,
+    equals: str | None,
+    where: tuple[str, ...],
+    domain: tuple[str, ...],
+    tolerance: str | None,
+) -> None:
+    """Try a worked-number claim: the value, the interval the stated text implies, and the verdict.
+
+    Exit 0 the claim holds, 1 it does not, 2 the expression or stated text is refused or invalid.
+    Nothing is ever evaluated as code: EXPR is parsed against a whitelist and computed with sympy in
+    a separate process with a deadline. A leading minus needs no quoting trick: mlbank calc -log(0.01).
+    """
+    from mlbank.claims import run_calc
+
+    code, lines = run_calc(expr, says, equals, list(where), tolerance, list(domain))
+    click.echo("\n".join(lines))
+    sys.exit(code)
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+@cli.command("import")
+@click.argument("page", type=click.Path(path_type=Path))
+@click.option("--bank", type=click.Path(path_type=Path), default=None, help="Bank directory.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
+def import_command(page: Path, bank: Path | None, check: bool) -> None:
+    """Create or update question files from a Markdown page in the layout `mlbank export` writes."""
+    from mlbank.commands.importer import run_import
+
+    code, output = _guard(lambda: run_import(page, bank, check))
+    click.echo(output)
+    sys.exit(code)
+
+
+# --- schema ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--write", "mode", flag_value="write", help="Write schema/*.schema.json from the models.")
+@click.option(
+    "--check",
+    "mode",
+    flag_value="check",
+    default=True,
+    help="Exit 1 if a committed schema is stale.",
+)
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=None, help="Schema directory.")
+def schema(mode: str, directory: Path | None) -> None:
+    """Generate or check the published JSON Schemas."""
+    from mlbank.commands.schema import run_schema
+
+    code, output = _guard(lambda: run_schema(mode, directory))
+    if output:
+        click.echo(output)
+    sys.exit(code)
+
+
+# --- fmt ------------------------------------------------------------------------------------------
+
+
+@cli.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
+@click.option("--diff", is_flag=True, help="Print a unified diff instead of writing; exit 1 if any.")
+def fmt_command(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
+    """Rewrite bank files in canonical form: key order, quoting, literal blocks; comments kept.
+
+    PATHS are files, bank directories or folders inside a bank; with no PATHS, every file of the
+    default bank. A file that does not load safely, or that could not be rewritten without changing
+    its data, is reported and left alone.
+    """
+    from mlbank.commands.fmt import FmtOptions, run_fmt
+
+    code, output = _guard(lambda: run_fmt(list(paths), FmtOptions(check=check, diff=diff)))
+    if output:
+        click.echo(output)
+    sys.exit(code)
+
+
+# --- new ------------------------------------------------------------------------------------------
+
+
+@cli.command("new")
+@click.argument("title")
+@click.option("--section", required=True, help="Section id from bank.yaml; it fixes the id prefix.")
+@click.option(
+    "--topic", "topics", multiple=True, required=True, help="Topic id from topics.yaml (repeatable)."
+)
+@click.option("--company", "companies", multiple=True, help="Company id from bank.yaml (repeatable).")
+@click.option("--bank", type=click.Path(path_type=Path), default=None, help="Bank directory.")
+def new_command(
+    title: str, section: str, topics: tuple[str, ...], companies: tuple[str, ...], bank: Path | None
+) -> None:
+    """Create questions/<section>/<id>-<slug>.yaml with the next free id and TODO placeholders.
+
+    Prints the new file's path. Lint fails on the file (MB502) until every TODO is written.
+    """
+    from mlbank.commands.new import NewQuestion, run_new
+
+    request = NewQuestion(title, section, tuple(dict.fromkeys(topics)), tuple(dict.fromkeys(companies)), bank)
+    code, output = _guard(lambda: run_new(request))
+    click.echo(output, err=code != EXIT_OK)
+    sys.exit(code)
+
+
+# --- stats ----------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("bank", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(bank: Path | None, fmt: str) -> None:
+    """Coverage: questions per section and topic, per company and level, practice time, gaps."""
+    from mlbank.commands.stats import run_stats
+
+    code, output = _guard(lambda: run_stats(bank, fmt))
+    click.echo(output)
+    sys.exit(code)
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("bank", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["json", "csv", "markdown", "anki"]),
+    help="Output format.",
+)
+@click.option("--out", help="Output file; - writes json, csv and markdown to stdout.")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Export only matching questions: section=ID, topic=ID or company=ID (repeatable).",
+)
+@click.option("--anki-headers", is_flag=True, help="csv: add Anki's import header lines; cells become HTML.")
+@click.option(
+    "--split",
+    type=click.Path(path_type=Path),
+    help="markdown: write one page per section and topic into this folder (--out optional).",
+)
+def export(
+    bank: Path | None,
+    fmt: str,
+    out: str | None,
+    only: tuple[str, ...],
+    anki_headers: bool,
+    split: Path | None,
+) -> None:
+    """Export the bank as JSON, CSV, Markdown or an Anki package.
+
+    The bank must pass lint (no errors), or nothing is written. Output is identical on every run of an
+    unchanged bank, and replaces the previous file only once complete. With no BANK, the bank
+    configured in pyproject.toml ([tool.mlbank] bank = ...) or ./bank is exported.
+    """
+    from mlbank.commands.export import ExportRequest, run_export
+
+    request = ExportRequest(fmt=fmt, out=out, bank=bank, only=only, anki_headers=anki_headers, split=split)
+    code, output = _guard(lambda: run_export(request))
+    if output:
+        click.echo(output, nl=not output.endswith("\n"))
+    sys.exit(code)
+
+
+# --- cache ----------------------------------------------------------------------------------------
+
+
+@cli.group()
+def cache() -> None:
+    """Manage the lint cache (.mlbank_cache/)."""
+
+
+@cache.command("clean")
+def cache_clean() -> None:
+    """Delete the cache."""
+    from mlbank.cache import cache_dir_for, clean
+    from mlbank.config import find_config
+
+    directory = _guard(lambda: (0, str(cache_dir_for(find_config(Path.cwd()).root))))[1]
+    click.echo(f"removed {directory}" if clean(Path(directory)) else f"no cache at {directory}")
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _guard(action: Any) -> tuple[int, str]:
+    """Run a command body; expected problems become exit 2 with a one-line message, never a traceback."""
+    from mlbank.config import ConfigError
+
+    try:
+        result: tuple[int, str] = action()
+        return result
+    except ConfigError as exc:
+        raise UsageProblem(str(exc)) from None
