@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import invoke
 
 from mlbank import parallel
 from mlbank.bank import load_bank
@@ -118,3 +119,13 @@ def test_a_slim_document_pickles_without_positions_yet_finds_them() -> None:
     for path_ in [("id",), ("see", 1), ("worked", 0, "says"), ("answer",)]:
         assert restored.position(path_) == full.position(path_)
     assert restored.text_position(("worked", 0, "expr"), 2) == full.text_position(("worked", 0, "expr"), 2)
+
+
+@needs_fork
+def test_jobs_option(broken_bank: Path) -> None:
+    one = invoke("lint", "--no-cache", "--jobs", "1", str(broken_bank))
+    two = invoke("lint", "--no-cache", "--jobs", "2", str(broken_bank))
+    assert one.exit_code == two.exit_code == 1
+    assert one.output == two.output and "MB500" in two.output
+    refused = invoke("lint", "--jobs", "0", str(broken_bank))
+    assert refused.exit_code == 2 and "--jobs" in refused.output
