@@ -58,11 +58,11 @@ CORPUS: dict[str, tuple[Callable[[], bytes], str]] = {
 }
 
 
-def lint(cwd: Path) -> tuple[subprocess.CompletedProcess[str], float]:
+def lint(cwd: Path, *options: str) -> tuple[subprocess.CompletedProcess[str], float]:
     start = time.monotonic()
     env = {**os.environ, "MLBANK_CACHE_DIR": str(cwd / ".cache")}
     result = subprocess.run(
-        [sys.executable, "-m", "mlbank.cli", "lint", "--no-cache", "bank"],
+        [sys.executable, "-m", "mlbank.cli", "lint", "--no-cache", *options, "bank"],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -83,6 +83,20 @@ def test_hostile_file(name: str, minibank: Path) -> None:
     assert "Traceback" not in result.stderr and result.stderr == ""
     assert f"bank/questions/screening/q02-{name}.yaml:" in result.stdout
     assert f" {code} [" in result.stdout, result.stdout
+    assert not (minibank.parent / "PWNED").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_whole_corpus_in_worker_processes(minibank: Path) -> None:
+    """Every hostile file at once, linted in forked workers: the same findings as in one process."""
+    for name, (make, _) in CORPUS.items():
+        (minibank / "questions" / "screening" / f"q02-{name}.yaml").write_bytes(make())
+    one, _ = lint(minibank.parent, "--jobs", "1")
+    three, took = lint(minibank.parent, "--jobs", "3")
+    assert took < TIME_BOUND
+    assert three.returncode == one.returncode == 1 and three.stderr == ""
+    assert three.stdout == one.stdout
+    assert all(f" {code} [" in three.stdout for _, code in CORPUS.values())
     assert not (minibank.parent / "PWNED").exists()
 
 
