@@ -194,7 +194,8 @@ def schema(mode: str, directory: Path | None) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
 @click.option("--diff", is_flag=True, help="Print a unified diff instead of writing; exit 1 if any.")
-def fmt_command(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
+@click.option("--no-cache", is_flag=True, help="Format every file from scratch; do not remember the result.")
+def fmt_command(paths: tuple[Path, ...], check: bool, diff: bool, no_cache: bool) -> None:
     """Rewrite bank files in canonical form: key order, quoting, literal blocks; comments kept.
 
     PATHS are files, bank directories or folders inside a bank; with no PATHS, every file of the
@@ -203,7 +204,8 @@ def fmt_command(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
     """
     from mlbank.commands.fmt import FmtOptions, run_fmt
 
-    code, output = _guard(lambda: run_fmt(list(paths), FmtOptions(check=check, diff=diff)))
+    options = FmtOptions(check=check, diff=diff, cache=not no_cache)
+    code, output = _guard(lambda: run_fmt(list(paths), options))
     if output:
         click.echo(output)
     sys.exit(code)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
+import os
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -20,7 +24,7 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from mlbank import fmt
+from mlbank import fmt, fmt_cache
 from mlbank.fmt import FormatError, format_text, literal_ok, plain_ok, schema_header
 from mlbank.loader import parse_yaml
 
@@ -36,6 +40,14 @@ def run(*args: str, cwd: Path | None = None) -> tuple[int, str]:
 
 def snapshot(bank: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in sorted(bank.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(autouse=True)
+def fmt_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own cache folder, outside the bank it formats (and outside the checkout)."""
+    directory = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("MLBANK_CACHE_DIR", str(directory))
+    return directory
 
 
 # --- golden cases ---------------------------------------------------------------------------------
@@ -403,6 +415,192 @@ def test_the_project_bank_is_formatted() -> None:
 
     code, out = run_fmt([ROOT / "bank"], FmtOptions(check=True))
     assert code == 0, out
+
+
+# --- the cache of canonical contents --------------------------------------------------------------
+
+
+def cached(directory: Path) -> list[str]:
+    entry = json.loads((directory / f"fmt-v{fmt_cache.FORMAT}.json").read_text())
+    assert isinstance(entry["canonical"], list)
+    return list(entry["canonical"])
+
+
+def no_round_trip(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: Any) -> str:
+        raise AssertionError("a file known canonical went through the round trip")
+
+    monkeypatch.setattr(fmt, "format_text", fail)
+
+
+def test_a_second_check_of_an_unchanged_bank_does_no_round_trip(
+    minibank: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("fmt", cwd=minibank)[0] == 0  # writes three files, remembers all four
+    assert run("fmt", "--check", cwd=minibank)[0] == 0
+    no_round_trip(monkeypatch)
+    assert run("fmt", "--check", cwd=minibank) == (
+        0,
+        "0 files would be reformatted, 4 files would be left unchanged\n",
+    )
+    assert run("fmt", "--diff", cwd=minibank) == (0, "")
+    assert run("fmt", cwd=minibank) == (0, "0 files reformatted, 4 files left unchanged\n")
+
+
+def test_a_check_of_an_unchanged_bank_never_imports_ruamel(minibank: Path, fmt_cache_dir: Path) -> None:
+    script = (
+        "import sys\n"
+        "from mlbank.cli import main\n"
+        "try:\n"
+        "    main(['fmt', '--check', sys.argv[1]])\n"
+        "except SystemExit as exc:\n"
+        "    print('exit', exc.code, sorted(m for m in sys.modules if m.startswith('ruamel')))\n"
+    )
+    env = {**os.environ, "MLBANK_CACHE_DIR": str(fmt_cache_dir)}
+
+    def check() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(minibank)], capture_output=True, text=True, env=env, check=True
+        )
+        return done.stdout.splitlines()[-1]
+
+    run("fmt", cwd=minibank)
+    assert check() == "exit 0 []"
+    (minibank / QF).write_text((minibank / QF).read_text().replace("id: qf01", "id:   qf01"))
+    assert check().startswith("exit 1 ['ruamel'")  # a miss formats, and loads ruamel to do it
+
+
+def test_an_edit_is_caught_though_the_old_content_was_cached(minibank: Path) -> None:
+    assert run("fmt", cwd=minibank)[0] == 0
+    assert run("fmt", "--check", cwd=minibank)[0] == 0
+    path = minibank / Q
+    st = path.stat()
+    text = path.read_text()
+    edited = text.replace('says: "4.6"', "says: '4.6'")  # same data, same size, not canonical
+    assert edited != text and len(edited) == len(text)
+    path.write_text(edited)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime: only the bytes differ
+    code, out = run("fmt", "--check", cwd=minibank)
+    assert code == 1 and f"would reformat {Q}" in out
+
+
+def test_files_that_fail_the_check_are_not_remembered(minibank: Path, fmt_cache_dir: Path) -> None:
+    broken = minibank / "questions/screening/q09-broken.yaml"
+    broken.write_text("id: q09\ntitle: [unclosed\n")
+    code, out = run("fmt", "--check", cwd=minibank)
+    assert code == 1 and "3 files would be reformatted, 1 file would be left unchanged, 1 file not" in out
+    # Only the one canonical file: not the three that need changes, nor the one that cannot be read.
+    assert cached(fmt_cache_dir) == [fmt_cache.digest("question", (minibank / Q).read_bytes())]
+    code, again = run("fmt", "--check", cwd=minibank)
+    assert (code, again) == (1, out)
+
+
+def test_a_file_given_a_bom_is_not_a_hit(minibank: Path) -> None:
+    assert run("fmt", cwd=minibank)[0] == 0
+    path = minibank / Q
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    code, out = run("fmt", "--check", cwd=minibank)
+    assert code == 1 and f"would reformat {Q}" in out
+    assert run("fmt", cwd=minibank)[0] == 0
+    assert run("fmt", "--check", cwd=minibank)[0] == 0
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"\x00\xff not json",
+        b'{"format": 1',
+        b"[]",
+        b"[" * 100_000,
+        b'{"format": 1, "version": "0.1.0", "stamp": "x", "canonical": []}',
+        "canonical-not-a-list",
+        "a-digest-not-hex",
+        "a-digest-too-short",
+        "a-digest-not-a-string",
+        "another-mlbank",
+    ],
+)
+def test_a_corrupt_or_foreign_cache_is_ignored_and_rewritten(
+    minibank: Path, fmt_cache_dir: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes | str
+) -> None:
+    run("fmt", cwd=minibank)
+    run("fmt", "--check", cwd=minibank)
+    good = cached(fmt_cache_dir)
+    cache_file = fmt_cache_dir / f"fmt-v{fmt_cache.FORMAT}.json"
+    if isinstance(damage, bytes):
+        cache_file.write_bytes(damage)
+    else:
+        entry = json.loads(cache_file.read_text())
+        if damage == "canonical-not-a-list":
+            entry["canonical"] = "".join(good)
+        elif damage == "another-mlbank":
+            entry["version"] = "0.0.1"
+        else:
+            bad: Any = {"a-digest-not-hex": "g" * 64, "a-digest-too-short": "a" * 63}.get(damage, 64)
+            entry["canonical"] = [*good, bad]
+        cache_file.write_text(json.dumps(entry))
+    calls: list[str] = []
+    real = fmt.format_text
+
+    def counted(text: str, kind: str, header: str | None = None) -> str:
+        calls.append(kind)
+        return real(text, kind, header)
+
+    monkeypatch.setattr(fmt, "format_text", counted)
+    code, out = run("fmt", "--check", cwd=minibank)
+    assert code == 0 and "4 files would be left unchanged" in out
+    assert len(calls) == 4  # nothing trusted
+    assert sorted(cached(fmt_cache_dir)) == sorted(good)  # and the entry is whole again
+
+
+def test_a_cache_of_other_code_is_not_trusted(minibank: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run("fmt", cwd=minibank)
+    run("fmt", "--check", cwd=minibank)
+    monkeypatch.setattr(fmt_cache, "code_fingerprint", lambda: "an edited checkout")
+    no_round_trip(monkeypatch)
+    with pytest.raises(AssertionError, match="went through the round trip"):
+        run("fmt", "--check", cwd=minibank)
+
+
+def test_no_cache_formats_every_file_and_remembers_nothing(
+    minibank: Path, fmt_cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("fmt", "--no-cache", cwd=minibank)[0] == 0
+    assert run("fmt", "--check", "--no-cache", cwd=minibank)[0] == 0
+    assert list(fmt_cache_dir.iterdir()) == []
+    run("fmt", "--check", cwd=minibank)
+    assert len(cached(fmt_cache_dir)) == 4
+    no_round_trip(monkeypatch)
+    with pytest.raises(AssertionError, match="went through the round trip"):
+        run("fmt", "--check", "--no-cache", cwd=minibank)
+
+
+def test_the_cache_kind_is_the_formatter_kind() -> None:
+    for name in ("bank.yaml", "topics.yaml", "q01-x.yaml", "q01-x.yml", "bank.yml", "topics"):
+        path = Path("bank/questions/screening") / name
+        assert fmt_cache.kind_of(path) == fmt.kind_of(path)
+    assert fmt_cache.digest("bank", b"id: x\n") != fmt_cache.digest("question", b"id: x\n")
+
+
+def test_concurrent_runs_merge_and_the_set_stays_bounded(
+    fmt_cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = fmt_cache.FmtCache(fmt_cache_dir), fmt_cache.FmtCache(fmt_cache_dir)
+    first.add("question", b"a")
+    second.add("question", b"b")
+    first.save()
+    second.save()  # does not drop what the first run wrote meanwhile
+    assert fmt_cache.FmtCache(fmt_cache_dir).known == {
+        fmt_cache.digest("question", b"a"),
+        fmt_cache.digest("question", b"b"),
+    }
+    monkeypatch.setattr(fmt_cache, "LIMIT", 1)
+    third = fmt_cache.FmtCache(fmt_cache_dir)
+    assert third.hit("question", b"a")
+    third.add("question", b"c")
+    third.save()  # keeps what this run saw, and the most recent others up to LIMIT
+    assert cached(fmt_cache_dir) == [fmt_cache.digest("question", x) for x in (b"b", b"a", b"c")]
 
 
 # --- properties: lossless and idempotent on anything YAML-shaped -----------------------------------

@@ -1,9 +1,15 @@
-"""`mlbank fmt`: rewrite bank files in canonical form, or report which ones are not."""
+"""`mlbank fmt`: rewrite bank files in canonical form, or report which ones are not.
+
+Files already verified canonical are answered from mlbank.fmt_cache by their bytes; mlbank.fmt (and
+so ruamel) is imported only when some file has to be formatted.
+"""
 
 from __future__ import annotations
 
 import codecs
 import difflib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,14 +17,16 @@ from mlbank.atomic import write_text
 from mlbank.bank import BANK_FILE, TOPICS_FILE, display_path, find_bank, question_files
 from mlbank.commands.lint import default_bank
 from mlbank.config import ConfigError, find_config
-from mlbank.fmt import FormatError, format_text, kind_of, schema_header
-from mlbank.loader import read_text
+from mlbank.fmt_cache import FmtCache
+from mlbank.fmt_cache import kind_of as cache_kind
+from mlbank.loader import MAX_BYTES, read_text
 
 
 @dataclass(frozen=True)
 class FmtOptions:
     check: bool = False  # report, write nothing
     diff: bool = False  # print a unified diff, write nothing
+    cache: bool = True  # skip files whose exact bytes were verified canonical before
 
 
 @dataclass
@@ -63,8 +71,12 @@ def run_fmt(paths: list[Path], options: FmtOptions) -> tuple[int, str]:
     cwd = Path.cwd()
     out: list[str] = []
     tally = Tally()
-    for path in resolve_files(paths):
-        out.extend(_format_one(path, display_path(path, cwd), options, tally))
+    files = resolve_files(paths)
+    cache = _cache(cwd) if options.cache else None
+    for path in files:
+        out.extend(_format_one(path, cwd, options, tally, cache))
+    if cache is not None:
+        cache.save()
     dry = options.check or options.diff
     if not options.diff:
         out.append(_summary(tally, dry))
@@ -72,13 +84,52 @@ def run_fmt(paths: list[Path], options: FmtOptions) -> tuple[int, str]:
     return code, "\n".join(out)
 
 
-def _format_one(path: Path, display: str, options: FmtOptions, tally: Tally) -> list[str]:
+def _cache(cwd: Path) -> FmtCache | None:
+    """The cache of the configuration in effect here; None when that configuration is unreadable."""
+    from mlbank.cache import cache_dir_for
+
+    try:
+        return FmtCache(cache_dir_for(find_config(cwd).root))
+    except ConfigError:
+        return None  # files given by path are formatted without reading the configuration
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    """The file's bytes, or None where read_text would refuse it or the read fails (it then reports)."""
+    try:
+        with open(path, "rb", opener=_nonblocking) as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            blob = fh.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+    return blob if len(blob) <= MAX_BYTES else None
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    """Open without blocking on a FIFO (read_text refuses anything but a regular file)."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def _format_one(
+    path: Path, cwd: Path, options: FmtOptions, tally: Tally, cache: FmtCache | None
+) -> list[str]:
+    lookup = cache_kind(path)
+    blob = _read_bytes(path) if cache is not None else None
+    if cache is not None and blob is not None and cache.hit(lookup, blob):
+        tally.unchanged += 1
+        return []
+    from mlbank.fmt import FormatError, format_text, kind_of, schema_header
+
+    display = display_path(path, cwd)
     text, problem = read_text(path)
     if text is None:
         assert problem is not None
         tally.failed += 1
         return [f"{display}: not formatted: {problem.message}"]
     kind = kind_of(path)
+    # Remember only what was verified under the kind the cache looks the file up by.
+    remember = cache if kind == lookup else None
     try:
         new = format_text(text, kind, schema_header(path, kind))
     except FormatError as exc:
@@ -86,6 +137,9 @@ def _format_one(path: Path, display: str, options: FmtOptions, tally: Tally) -> 
         return [f"{display}: not formatted: {exc}"]
     if new == text and not _has_bom(path):
         tally.unchanged += 1
+        # Only if the bytes read above are the ones just verified (the file may have changed since).
+        if remember is not None and blob == new.encode("utf-8"):
+            _remember(remember, kind, new)
         return []
     if options.diff:
         tally.changed += 1
@@ -99,8 +153,17 @@ def _format_one(path: Path, display: str, options: FmtOptions, tally: Tally) -> 
     except OSError as exc:
         tally.failed += 1
         return [f"{display}: not formatted: cannot write the file: {exc.strerror or exc}"]
+    if remember is not None:
+        _remember(remember, kind, new)  # format_text checked it: formatting it again changes nothing
     tally.changed += 1
     return [f"reformatted {display}"]
+
+
+def _remember(cache: FmtCache, kind: str, canonical: str) -> None:
+    """Add text that format_text gives back unchanged, as the bytes a canonical file holds."""
+    blob = canonical.encode("utf-8")
+    if not blob.startswith(codecs.BOM_UTF8):  # read back, the mark would be dropped: not canonical
+        cache.add(kind, blob)
 
 
 def _has_bom(path: Path) -> bool:
