@@ -60,6 +60,10 @@ def lint_bank(
     return finish(ctx, run_rules(ctx, list(selection.active())), selection, only)
 
 
+def uses_claims(rules: list[Rule]) -> bool:
+    return any(r.RULE.code in CLAIM_RULES for r in rules)
+
+
 def run_rules(ctx: Context, rules: list[Rule]) -> list[Finding]:
     """The findings of `rules` over ctx's bank, claims computed while the other rules run."""
     claim_rules = [r for r in rules if r.RULE.code in CLAIM_RULES]

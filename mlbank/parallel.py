@@ -27,7 +27,7 @@ from typing import Any
 
 from mlbank.bank import Bank, load_bank, load_meta, load_questions
 from mlbank.finding import Finding
-from mlbank.lint import CLAIM_RULES, Selection, finish, run_rules
+from mlbank.lint import Selection, finish, run_rules, uses_claims
 from mlbank.loader import Document
 from mlbank.paths import question_files
 from mlbank.rules.base import Context, DocFacts, Rule, is_bank_wide
@@ -40,6 +40,7 @@ MIN_FILES_PER_JOB = 250  # below this, forking and shipping results cost more th
 SHARD_FILES = 250  # files per task: small shards even out the workers and bound their memory
 
 _WORKER: dict[str, Any] = {}  # what a forked worker inherits: set before the pool starts
+ShardResult = tuple[list[Finding], list[tuple[Document, DocFacts]]]  # findings, (slim doc, facts) each
 
 
 def lint_root(
@@ -49,45 +50,47 @@ def lint_root(
     files = question_files(root)
     jobs = plan_jobs(len(files), jobs)
     if jobs <= 1:
-        return lint_bank_serial(root, selection, cache_dir)
+        from mlbank.lint import lint_bank
+
+        return lint_bank(load_bank(root), selection, cache_dir=cache_dir)
     from mlbank.claims import worker
 
     meta, topics = load_meta(root)
     active = list(selection.active())
-    if _claims_uncached(active, cache_dir):
+    if uses_claims(active) and _nothing_cached(cache_dir):
         worker.prestart()  # sympy imports on its own while the shards are linted
     try:
-        results = _run_workers(
-            jobs, split(files, max(jobs, -(-len(files) // SHARD_FILES))), root, meta, topics, selection
-        )
-        findings = [f for found, _ in results for f in found]
-        digests = [d for _, part in results for d in part]
-        bank = Bank(root, meta, topics, tuple(doc for doc, _ in digests))
-        ctx = Context(bank, cache_dir=cache_dir)
-        for doc, facts in digests:
-            ctx.prime(doc, facts)
-        bank_wide = [r for r in active if is_bank_wide(r)]
-        if any(r.RULE.code in CLAIM_RULES for r in bank_wide):
-            ctx.start_claims()  # first: the claims worker computes while the rest runs
-        meta_only = Context(replace(bank, questions=()))  # bank.yaml and topics.yaml, linted once, here
-        findings += run_rules(meta_only, [r for r in active if not is_bank_wide(r)])
-        findings += run_rules(ctx, bank_wide)
-        return finish(ctx, findings, selection)
+        shards = split(files, max(jobs, -(-len(files) // SHARD_FILES)))
+        results = _run_workers(jobs, shards, root, meta, topics, selection)
+        return _bank_stage(Bank(root, meta, topics, ()), results, selection, active, cache_dir)
     finally:
         worker.discard_spare()
 
 
-def _claims_uncached(active: list[Rule], cache_dir: Path | None) -> bool:
-    """Whether the claims will need sympy: claim rules run and no verdict cache can answer them."""
-    if not any(r.RULE.code in CLAIM_RULES for r in active):
-        return False
+def _bank_stage(
+    meta_only: Bank,
+    results: list[ShardResult],
+    selection: Selection,
+    active: list[Rule],
+    cache_dir: Path | None,
+) -> list[Finding]:
+    """In the parent: bank.yaml and topics.yaml, then the bank-wide rules over the slim questions."""
+    findings = [f for found, _ in results for f in found]
+    digests = [d for _, part in results for d in part]
+    ctx = Context(replace(meta_only, questions=tuple(doc for doc, _ in digests)), cache_dir=cache_dir)
+    for doc, facts in digests:
+        ctx.prime(doc, facts)
+    bank_wide = [r for r in active if is_bank_wide(r)]
+    if uses_claims(bank_wide):
+        ctx.start_claims()  # first: the claims worker computes while the rest runs
+    findings += run_rules(Context(meta_only), [r for r in active if not is_bank_wide(r)])
+    findings += run_rules(ctx, bank_wide)
+    return finish(ctx, findings, selection)
+
+
+def _nothing_cached(cache_dir: Path | None) -> bool:
+    """No claim verdict can come from the cache, so the claims worker will surely be needed."""
     return cache_dir is None or not cache_dir.is_dir() or not any(cache_dir.iterdir())
-
-
-def lint_bank_serial(root: Path, selection: Selection, cache_dir: Path | None) -> list[Finding]:
-    from mlbank.lint import lint_bank
-
-    return lint_bank(load_bank(root), selection, cache_dir=cache_dir)
 
 
 def plan_jobs(files: int, jobs: int | None) -> int:
@@ -113,7 +116,7 @@ def _run_workers(
     meta: Document | None,
     topics: Document | None,
     selection: Selection,
-) -> list[tuple[list[Finding], list[tuple[Document, DocFacts]]]]:
+) -> list[ShardResult]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -137,7 +140,7 @@ def _start_worker() -> None:
     gc.disable()
 
 
-def _lint_shard(files: list[Path]) -> tuple[list[Finding], list[tuple[Document, DocFacts]]]:
+def _lint_shard(files: list[Path]) -> ShardResult:
     """In a worker: load a shard of question files and run the per-file rules over them."""
     w = _WORKER
     selection: Selection = w["selection"]
@@ -146,7 +149,7 @@ def _lint_shard(files: list[Path]) -> tuple[list[Finding], list[tuple[Document, 
     active = list(selection.active())
     findings = run_rules(ctx, [r for r in active if not is_bank_wide(r)])
     prints = any(r.RULE.code == NEAR_DUPLICATE for r in active)
-    claims = any(r.RULE.code in CLAIM_RULES for r in active)
+    claims = uses_claims(active)
     return findings, [
         (doc.slim(SLIM_KEYS), ctx.facts(doc, fingerprints=prints, claims=claims)) for doc in docs
     ]
