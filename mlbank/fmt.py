@@ -120,15 +120,6 @@ class FormatError(Exception):
     """The file cannot be formatted; the message says why (the file itself is left alone)."""
 
 
-def kind_of(path: Path) -> str:
-    """Which model a bank file follows, by its name."""
-    if path.name == "bank.yaml":
-        return "bank"
-    if path.name == "topics.yaml":
-        return "topics"
-    return "question"
-
-
 def schema_header(path: Path, kind: str) -> str:
     """The editor hint line for a file: a path to schema/<kind>.schema.json relative to the file.
 

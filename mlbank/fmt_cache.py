@@ -31,17 +31,10 @@ from typing import Any
 
 from mlbank import __version__
 from mlbank.cache import code_fingerprint
-from mlbank.paths import BANK_FILE, TOPICS_FILE
 
 FORMAT = 1
 LIMIT = 20_000  # digests kept, besides those this run confirmed
 _HEX = re.compile(r"[0-9a-f]*")
-_KINDS = {BANK_FILE: "bank", TOPICS_FILE: "topics"}
-
-
-def kind_of(path: Path) -> str:
-    """mlbank.fmt.kind_of without importing ruamel (tests/test_fmt.py checks that the two agree)."""
-    return _KINDS.get(path.name, "question")
 
 
 def digest(kind: str, blob: bytes) -> str:

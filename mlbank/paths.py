@@ -11,6 +11,15 @@ QUESTIONS_DIR = "questions"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
+def kind_of(path: Path) -> str:
+    """Which model a bank file follows, by its name: bank, topics or question."""
+    if path.name == BANK_FILE:
+        return "bank"
+    if path.name == TOPICS_FILE:
+        return "topics"
+    return "question"
+
+
 def real_path(path: Path) -> Path:
     """The canonical path, without raising on a symlink loop (Path.resolve() does, in 3.11)."""
     return Path(os.path.realpath(path))

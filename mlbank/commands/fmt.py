@@ -18,8 +18,8 @@ from mlbank.bank import BANK_FILE, TOPICS_FILE, display_path, find_bank, questio
 from mlbank.commands.lint import default_bank
 from mlbank.config import ConfigError, find_config
 from mlbank.fmt_cache import FmtCache
-from mlbank.fmt_cache import kind_of as cache_kind
 from mlbank.loader import MAX_BYTES, read_text
+from mlbank.paths import kind_of
 
 
 @dataclass(frozen=True)
@@ -114,12 +114,12 @@ def _nonblocking(path: str, flags: int) -> int:
 def _format_one(
     path: Path, cwd: Path, options: FmtOptions, tally: Tally, cache: FmtCache | None
 ) -> list[str]:
-    lookup = cache_kind(path)
+    kind = kind_of(path)
     blob = _read_bytes(path) if cache is not None else None
-    if cache is not None and blob is not None and cache.hit(lookup, blob):
+    if cache is not None and blob is not None and cache.hit(kind, blob):
         tally.unchanged += 1
         return []
-    from mlbank.fmt import FormatError, format_text, kind_of, schema_header
+    from mlbank.fmt import FormatError, format_text, schema_header
 
     display = display_path(path, cwd)
     text, problem = read_text(path)
@@ -127,9 +127,6 @@ def _format_one(
         assert problem is not None
         tally.failed += 1
         return [f"{display}: not formatted: {problem.message}"]
-    kind = kind_of(path)
-    # Remember only what was verified under the kind the cache looks the file up by.
-    remember = cache if kind == lookup else None
     try:
         new = format_text(text, kind, schema_header(path, kind))
     except FormatError as exc:
@@ -138,8 +135,8 @@ def _format_one(
     if new == text and not _has_bom(path):
         tally.unchanged += 1
         # Only if the bytes read above are the ones just verified (the file may have changed since).
-        if remember is not None and blob == new.encode("utf-8"):
-            _remember(remember, kind, new)
+        if cache is not None and blob == new.encode("utf-8"):
+            _remember(cache, kind, new)
         return []
     if options.diff:
         tally.changed += 1
@@ -153,8 +150,8 @@ def _format_one(
     except OSError as exc:
         tally.failed += 1
         return [f"{display}: not formatted: cannot write the file: {exc.strerror or exc}"]
-    if remember is not None:
-        _remember(remember, kind, new)  # format_text checked it: formatting it again changes nothing
+    if cache is not None:
+        _remember(cache, kind, new)  # format_text checked it: formatting it again changes nothing
     tally.changed += 1
     return [f"reformatted {display}"]
 
