@@ -27,7 +27,7 @@ from typing import Any
 
 from mlbank.bank import Bank, load_bank, load_meta, load_questions
 from mlbank.finding import Finding
-from mlbank.lint import Selection, finish, run_rules, uses_claims
+from mlbank.lint import Selection, finish, lint_bank, run_rules, uses_claims
 from mlbank.loader import Document
 from mlbank.paths import question_files
 from mlbank.rules.base import Context, DocFacts, Rule, is_bank_wide
@@ -50,8 +50,6 @@ def lint_root(
     files = question_files(root)
     jobs = plan_jobs(len(files), jobs)
     if jobs <= 1:
-        from mlbank.lint import lint_bank
-
         return lint_bank(load_bank(root), selection, cache_dir=cache_dir)
     from mlbank.claims import worker
 
@@ -62,6 +60,8 @@ def lint_root(
     try:
         shards = split(files, max(jobs, -(-len(files) // SHARD_FILES)))
         results = _run_workers(jobs, shards, root, meta, topics, selection)
+        if results is None:
+            return lint_bank(load_bank(root), selection, cache_dir=cache_dir)
         return _bank_stage(Bank(root, meta, topics, ()), results, selection, active, cache_dir)
     finally:
         worker.discard_spare()
@@ -116,7 +116,8 @@ def _run_workers(
     meta: Document | None,
     topics: Document | None,
     selection: Selection,
-) -> list[ShardResult]:
+) -> list[ShardResult] | None:
+    """The shards' results in order, or None when this system cannot start worker processes."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -126,8 +127,12 @@ def _run_workers(
     # so it neither spends time on them nor touches (and copies) the pages the workers share.
     gc.freeze()
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker) as pool:
+        try:
+            context = multiprocessing.get_context("fork")
+            pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker)
+        except (OSError, ValueError, ImportError):  # no fork, no semaphores (/dev/shm): one process then
+            return None
+        with pool:
             return list(pool.map(_lint_shard, shards))
     finally:
         gc.unfreeze()

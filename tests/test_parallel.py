@@ -94,6 +94,24 @@ def test_selection_applies_in_the_workers(broken_bank: Path, tmp_path: Path) -> 
     assert parallel.lint_root(broken_bank, chosen, jobs=2) == serial
 
 
+@needs_fork
+def test_a_system_without_worker_processes_lints_in_one(
+    broken_bank: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import concurrent.futures
+
+    asked: list[int] = []
+
+    def refuse(jobs: int, **kwargs: object) -> None:
+        asked.append(jobs)
+        raise OSError(38, "Function not implemented")  # as sem_open fails without /dev/shm
+
+    serial = lint_bank(load_bank(broken_bank), Selection(ignore=frozenset({"MB4"})))
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    assert parallel.lint_root(broken_bank, Selection(ignore=frozenset({"MB4"})), jobs=2) == serial
+    assert asked == [2]
+
+
 def test_small_banks_and_other_platforms_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parallel.plan_jobs(65, None) == 1
     assert parallel.plan_jobs(65, 2) == 2  # asked for explicitly
