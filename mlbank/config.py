@@ -6,11 +6,6 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 
 class ConfigError(Exception):
     """A configuration file that cannot be used; the message says which file and what to fix."""
@@ -37,15 +32,22 @@ def find_config(start: Path) -> Config:
             return _parse(own, _read(own))
         project = folder / "pyproject.toml"
         if project.is_file():
-            table = _read(project).get("tool", {}).get("mlbank")
+            table = _read(project, only_if="mlbank").get("tool", {}).get("mlbank")
             if isinstance(table, dict):
                 return _parse(project, table)
     return Config(root=here)
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path, only_if: str = "") -> dict[str, Any]:
+    """The TOML file's tables; {} without parsing when `only_if` does not occur in it (a pyproject
+    that never says "mlbank" has no [tool.mlbank]: a warm lint need not import a TOML parser)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(text) if only_if in text else {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
 

@@ -101,6 +101,16 @@ def test_broken_config_exits_2(minibank: Path) -> None:
     assert code == 2 and "must be a string" in out
 
 
+def test_unreadable_toml_exits_2_only_when_it_is_ours(minibank: Path) -> None:
+    project = minibank.parent / "pyproject.toml"
+    project.write_text("[tool.mlbank\nbank = 'bank'\n")  # an unclosed table header
+    code, out = run("lint", cwd=minibank.parent)
+    assert code == 2 and "cannot read the configuration" in out
+    project.write_text("[project\nname = 'x'\n")  # broken, but says nothing to mlbank: not ours
+    code, out = run("lint", cwd=minibank.parent)
+    assert code == 0, out
+
+
 def test_rules_and_rule() -> None:
     code, out = run("rules")
     assert code == 0 and "MB102  rubric" in out
