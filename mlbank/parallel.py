@@ -120,6 +120,7 @@ def _run_workers(
     """The shards' results in order, or None when this system cannot start worker processes."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # The worker state is inherited through fork, not pickled: bank.yaml and topics.yaml as loaded.
     _WORKER.update(root=root, meta=meta, topics=topics, selection=selection, cwd=Path.cwd())
@@ -133,7 +134,13 @@ def _run_workers(
         except (OSError, ValueError, ImportError):  # no fork, no semaphores (/dev/shm): one process then
             return None
         with pool:
-            return list(pool.map(_lint_shard, shards))
+            try:
+                return list(pool.map(_lint_shard, shards))
+            except BrokenProcessPool:
+                raise RuntimeError(
+                    "a lint worker process died (killed, or out of memory): "
+                    "rerun with --jobs 1 to lint in one process"
+                ) from None
     finally:
         gc.unfreeze()
         _WORKER.clear()

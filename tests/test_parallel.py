@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 import sys
@@ -110,6 +111,18 @@ def test_a_system_without_worker_processes_lints_in_one(
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
     assert parallel.lint_root(broken_bank, Selection(ignore=frozenset({"MB4"})), jobs=2) == serial
     assert asked == [2]
+
+
+def _die(files: list[Path]) -> None:
+    os._exit(9)  # as a worker killed by the OOM killer would end
+
+
+@needs_fork
+def test_a_dead_worker_is_reported_not_hung(broken_bank: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_lint_shard", _die)
+    with pytest.raises(RuntimeError, match=r"worker process died.*--jobs 1"):
+        parallel.lint_root(broken_bank, Selection(), jobs=2)
+    assert worker._spare == []
 
 
 def test_small_banks_and_other_platforms_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
