@@ -29,6 +29,7 @@ This module must stay cheap to import: a cache hit needs no YAML parser, pydanti
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -241,6 +242,7 @@ def _stamps_from(entry: dict[str, Any]) -> Stamps | None:
     return Stamps(listing, sizes, mtimes, hashes, taken)
 
 
+@functools.cache  # read and written in one run: walk the package once
 def code_fingerprint() -> str:
     """mlbank's own files by (path, size, mtime): an edited checkout must not reuse old results,
     even before its version number changes."""

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import difflib
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from mlbank.bank import Bank
 from mlbank.finding import Finding, Position, Severity
@@ -108,34 +108,28 @@ class Context:
         return found
 
     def suppressions(self, doc: Document) -> tuple[Suppression, ...]:
-        found = self._suppressions.get(doc.display)
-        if found is None:
-            from mlbank.suppress import suppressions
+        from mlbank.suppress import suppressions
 
-            found = self._suppressions[doc.display] = tuple(suppressions(doc))
-        return found
+        return _once(self._suppressions, doc, lambda: tuple(suppressions(doc)))
 
     def fingerprints(self, doc: Document) -> tuple[bytes | None, ...]:
         """Near-duplicate fingerprints of the FINGERPRINTED fields (None where not a string)."""
-        found = self._fingerprints.get(doc.display)
-        if found is None:
-            from mlbank.similarity import fingerprint
+        from mlbank.similarity import fingerprint
 
-            data = doc.data if isinstance(doc.data, dict) else {}
-            found = tuple(
+        data = doc.data if isinstance(doc.data, dict) else {}
+        return _once(
+            self._fingerprints,
+            doc,
+            lambda: tuple(
                 fingerprint(data[f]) if isinstance(data.get(f), str) else None for f in FINGERPRINTED
-            )
-            self._fingerprints[doc.display] = found
-        return found
+            ),
+        )
 
     def claim_specs(self, doc: Document) -> ClaimSpecs:
         """The document's well-formed worked: claims as (index in the list, spec)."""
-        found = self._claim_specs.get(doc.display)
-        if found is None:
-            from mlbank.worked import claims_of
+        from mlbank.worked import claims_of
 
-            found = self._claim_specs[doc.display] = tuple((c.item, c.spec) for c in claims_of(doc))
-        return found
+        return _once(self._claim_specs, doc, lambda: tuple((c.item, c.spec) for c in claims_of(doc)))
 
     def facts(self, doc: Document, *, fingerprints: bool, claims: bool) -> DocFacts:
         return DocFacts(
@@ -184,6 +178,15 @@ class Context:
 
 
 FINGERPRINTED = ("prompt", "answer")  # the fields MB500 compares across questions
+_T = TypeVar("_T")
+
+
+def _once(table: dict[str, _T], doc: Document, compute: Callable[[], _T]) -> _T:
+    """A per-document fact from `table` (primed by a worker, or computed earlier), else computed now."""
+    found = table.get(doc.display)
+    if found is None:
+        found = table[doc.display] = compute()
+    return found
 
 
 class DocFacts(NamedTuple):
