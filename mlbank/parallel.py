@@ -11,9 +11,8 @@ and topics.yaml itself. The result is the same list of findings as mlbank.lint.l
 parent never holds every full document, which keeps memory flat as the bank grows.
 
 Workers are forked (Linux only): a fork shares the parent's imported modules, so a worker starts in
-milliseconds instead of re-importing pydantic and ruamel, and it shares the parent's hash seed, which
-near-duplicate fingerprints rely on. Fork happens before any thread exists in the parent (the claims
-thread starts after the workers are done). Elsewhere, and for small banks, everything runs here.
+milliseconds instead of re-importing pydantic and ruamel. Fork happens before any thread exists
+in the parent (the claims thread starts after the workers are done). Elsewhere, and for small banks, everything runs here.
 """
 
 from __future__ import annotations
@@ -96,7 +95,7 @@ def _nothing_cached(cache_dir: Path | None) -> bool:
 def plan_jobs(files: int, jobs: int | None) -> int:
     """How many processes: one per core (or `jobs`), fewer when each would have little to do."""
     if not sys.platform.startswith("linux"):
-        return 1  # fork is the only start method that is both fast and shares the hash seed
+        return 1  # fork is the only start method that starts workers without re-importing everything
     wanted = jobs if jobs is not None else len(os.sched_getaffinity(0))
     if jobs is None:
         wanted = min(wanted, files // MIN_FILES_PER_JOB)

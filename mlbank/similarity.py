@@ -23,11 +23,12 @@ import math
 from array import array
 from collections import defaultdict
 from collections.abc import Sequence
-from itertools import groupby
-from typing import NamedTuple
+from itertools import groupby, repeat
+from typing import Literal, NamedTuple
 
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
 _SEPARATORS = bytes(c if c in _WORD_BYTES else ord(" ") for c in range(256))
+_LITTLE: Literal["little"] = "little"
 FILTER_CAP = 1 << 26  # buckets (bytes) of the counting filter at most: 64 MiB, 16M shingles at FILTER_LOAD
 # Buckets per shingle (4 to 8 after rounding up): 12-22% of unshared shingles collide into looking
 # shared, costing a little time. 8 would halve that but double the filter: 32 MiB at 10,000 answers.
@@ -44,14 +45,17 @@ class Pair(NamedTuple):
 def fingerprint(text: str) -> bytes:
     """The text's distinct word 3-shingles, hashed, as a sorted array('q') in bytes (8 per shingle).
 
-    Words are runs of ASCII letters and digits, lower-cased. hash() is salted per interpreter
-    (PYTHONHASHSEED), and forked children inherit the parent's salt: fingerprints compare only within
-    one process tree created by fork. Never write them to disk or send them to a spawned process.
+    Words are runs of ASCII letters and digits, lower-cased. A word is read as a little-endian
+    integer and a shingle is hashed as a tuple of three of them: int and tuple hashes are not salted
+    (str and bytes hashes are, per interpreter), so a fingerprint is the same in every process and
+    run of one Python version, and can be cached on disk. Words of up to seven letters map to
+    distinct integers modulo hash()'s prime; longer ones collide with negligible probability.
     """
     # Bytes all the way, in C: every other character becomes a space (a non-ASCII one via '?'),
     # then split. Twice as fast as a regex findall, and this runs on every prompt and answer.
     words = text.lower().encode("ascii", "replace").translate(_SEPARATORS).split()
-    hashes = set(map(hash, zip(words, words[1:], words[2:], strict=False)))
+    codes = list(map(int.from_bytes, words, repeat(_LITTLE)))
+    hashes = set(map(hash, zip(codes, codes[1:], codes[2:], strict=False)))
     return array("q", sorted(hashes)).tobytes()
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from array import array
 from itertools import combinations
 
@@ -73,9 +76,26 @@ def test_fingerprint_is_sorted_distinct_int64s() -> None:
     assert isinstance(raw, bytes) and len(raw) % 8 == 0
     hashes = list(array("q", raw))
     assert hashes == sorted(set(hashes))
-    words = [b"the", b"model", b"overfits"] * 4 + [b"again"]
+    words = [int.from_bytes(w, "little") for w in [b"the", b"model", b"overfits"] * 4 + [b"again"]]
     assert set(hashes) == {hash(tuple(words[i : i + 3])) for i in range(len(words) - 2)}
     assert fingerprint("") == fingerprint("two words") == b""
+
+
+def test_fingerprint_is_the_same_in_every_process() -> None:
+    # str and bytes hashes are salted per interpreter; fingerprints must not be, or a cached one
+    # would never match a fresh one. Two interpreters with different salts agree.
+    code = "from mlbank.similarity import fingerprint; print(fingerprint('the model overfits again').hex())"
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert runs == {fingerprint("the model overfits again").hex() + "\n"}
 
 
 def test_fingerprint_words_are_ascii_letter_and_digit_runs() -> None:
