@@ -305,7 +305,7 @@ class LintCache:
         if known is None or self.current.key() != self._entry["key"]:
             return None
         try:
-            findings = [_finding(f) for f in self._entry["findings"]]
+            findings = [finding_from(f) for f in self._entry["findings"]]
         except (TypeError, ValueError, KeyError):
             return None
         if refresh:
@@ -331,17 +331,11 @@ class LintCache:
             "hashes": current.hashes,
             "findings": findings,
         }
-        try:
-            from mlbank.atomic import write_text
-
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _ignore_file(self.path.parent.parent)
-            write_text(self.path, json.dumps(entry, separators=(",", ":")))
-        except OSError:
-            pass  # a read-only checkout still lints; it just cannot remember
+        write_json(self.path, entry, self.path.parent.parent)
 
 
-def _finding(raw: dict[str, Any]) -> Finding:
+def finding_from(raw: dict[str, Any]) -> Finding:
+    """A Finding from its as_dict() form, or ValueError/TypeError/KeyError when malformed."""
     fields = (raw["path"], raw["line"], raw["column"], raw["code"], raw["name"], raw["message"])
     if not all(isinstance(v, t) for v, t in zip(fields, (str, int, int, str, str, str), strict=True)):
         raise ValueError("malformed cached finding")
@@ -356,13 +350,20 @@ def _finding(raw: dict[str, Any]) -> Finding:
     )
 
 
-def _ignore_file(directory: Path) -> None:
-    """Keep the cache out of git without asking users to edit .gitignore (as pytest and ruff do)."""
-    marker = directory / ".gitignore"
-    if not marker.exists():
-        from mlbank.atomic import write_text
+def write_json(path: Path, entry: Any, top: Path) -> None:
+    """Write a cache entry atomically, keeping the cache folder `top` out of git without asking users
+    to edit .gitignore (as pytest and ruff do). A read-only checkout still works; it just cannot
+    remember."""
+    from mlbank.atomic import write_text
 
-        write_text(marker, "# created by mlbank\n*\n")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        marker = top / ".gitignore"
+        if not marker.exists():
+            write_text(marker, "# created by mlbank\n*\n")
+        write_text(path, json.dumps(entry, separators=(",", ":")))
+    except OSError:
+        pass
 
 
 def clean(directory: Path) -> bool:

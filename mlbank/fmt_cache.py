@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from mlbank import __version__
-from mlbank.cache import code_fingerprint
+from mlbank.cache import code_fingerprint, write_json
 
 FORMAT = 1
 LIMIT = 20_000  # digests kept, besides those this run confirmed
@@ -115,20 +115,4 @@ class FmtCache:
         older = [d for d in dict.fromkeys(self._read()) if d not in self.touched]
         keep = older[max(0, len(older) - LIMIT) :] + list(self.touched)
         entry = {"format": FORMAT, "version": __version__, "stamp": self.stamp, "canonical": keep}
-        try:
-            from mlbank.atomic import write_text
-
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _ignore_file(self.path.parent)
-            write_text(self.path, json.dumps(entry, separators=(",", ":")))
-        except OSError:
-            pass  # a read-only checkout still formats; it just cannot remember
-
-
-def _ignore_file(directory: Path) -> None:
-    """Keep the cache out of git, as mlbank.cache does."""
-    marker = directory / ".gitignore"
-    if not marker.exists():
-        from mlbank.atomic import write_text
-
-        write_text(marker, "# created by mlbank\n*\n")
+        write_json(self.path, entry, self.path.parent)

@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from mlbank.bank import Bank, load_bank, load_meta, load_questions
+from mlbank.file_results import FileResults, Remembered
 from mlbank.finding import Finding
 from mlbank.lint import Selection, finish, lint_bank, run_rules, uses_claims
 from mlbank.loader import Document
 from mlbank.paths import question_files
-from mlbank.rules.base import Context, DocFacts, Rule, is_bank_wide
+from mlbank.rules.base import Context, Rule, is_bank_wide
 
 # What the bank-wide rules read of a question's data (MB203 topics, MB205 see and id, MB206 id); their
 # other inputs come as DocFacts (claims, fingerprints, suppressions).
@@ -39,46 +40,86 @@ MIN_FILES_PER_JOB = 250  # below this, forking and shipping results cost more th
 SHARD_FILES = 250  # files per task: small shards even out the workers and bound their memory
 
 _WORKER: dict[str, Any] = {}  # what a forked worker inherits: set before the pool starts
-ShardResult = tuple[list[Finding], list[tuple[Document, DocFacts]]]  # findings, (slim doc, facts) each
 
 
 def lint_root(
-    root: Path, selection: Selection, cache_dir: Path | None = None, jobs: int | None = None
+    root: Path,
+    selection: Selection,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+    remembered: FileResults | None = None,
 ) -> list[Finding]:
-    """Every finding for the bank at `root`, sorted, using up to `jobs` processes (None: one per core)."""
+    """Every finding for the bank at `root`, sorted, using up to `jobs` processes (None: one per core).
+
+    With `remembered`, question files whose results it holds are not linted again, and it is
+    updated with this run's results."""
     files = question_files(root)
-    jobs = plan_jobs(len(files), jobs)
-    if jobs <= 1:
+    if remembered is None and plan_jobs(len(files), jobs) <= 1:
         return lint_bank(load_bank(root), selection, cache_dir=cache_dir)
     from mlbank.claims import worker
 
     meta, topics = load_meta(root)
+    reused = _recall(remembered, meta, topics, files) if remembered is not None else {}
+    todo = [f for f in files if f not in reused]
     active = list(selection.active())
-    if uses_claims(active) and _nothing_cached(cache_dir):
-        worker.prestart()  # sympy imports on its own while the shards are linted
+    _WORKER.update(root=root, meta=meta, topics=topics, selection=selection, cwd=Path.cwd())
+    if todo and uses_claims(active) and _nothing_cached(cache_dir):
+        worker.prestart()  # sympy imports on its own while the files are linted
     try:
-        shards = split(files, max(jobs, -(-len(files) // SHARD_FILES)))
-        results = _run_workers(jobs, shards, root, meta, topics, selection)
-        if results is None:
-            return lint_bank(load_bank(root), selection, cache_dir=cache_dir)
-        return _bank_stage(Bank(root, meta, topics, ()), results, selection, active, cache_dir)
+        fresh = dict(zip(todo, _lint_files(todo, jobs), strict=True))
+        if remembered is not None:
+            for path, found in fresh.items():
+                remembered.remember(path, found)
+        ordered = [reused[f] if f in reused else fresh[f] for f in files]
+        findings = _bank_stage(Bank(root, meta, topics, ()), ordered, selection, active, cache_dir)
+        if remembered is not None:
+            remembered.save()
+        return findings
     finally:
+        _WORKER.clear()
         worker.discard_spare()
+
+
+def _recall(
+    remembered: FileResults, meta: Document | None, topics: Document | None, files: list[Path]
+) -> dict[Path, Remembered]:
+    """The files whose stored results still hold: same text, same context."""
+    remembered.bind(meta, topics)
+    if not remembered.holds_any:
+        return {}  # the first run, or the context changed: no need to read every file here
+    from mlbank.loader import read_text
+
+    found = {}
+    for path in files:
+        hit = remembered.recall(path, read_text(path)[0])
+        if hit is not None:
+            found[path] = hit
+    return found
+
+
+def _lint_files(files: list[Path], jobs: int | None) -> list[Remembered]:
+    """Each file's per-file results, in order: in worker processes when there are enough files."""
+    workers = plan_jobs(len(files), jobs)
+    if workers > 1:
+        shards = split(files, max(workers, -(-len(files) // SHARD_FILES)))
+        results = _run_workers(workers, shards)
+        if results is not None:
+            return [found for shard in results for found in shard]
+    return _lint_shard(files) if files else []
 
 
 def _bank_stage(
     meta_only: Bank,
-    results: list[ShardResult],
+    results: list[Remembered],
     selection: Selection,
     active: list[Rule],
     cache_dir: Path | None,
 ) -> list[Finding]:
     """In the parent: bank.yaml and topics.yaml, then the bank-wide rules over the slim questions."""
-    findings = [f for found, _ in results for f in found]
-    digests = [d for _, part in results for d in part]
-    ctx = Context(replace(meta_only, questions=tuple(doc for doc, _ in digests)), cache_dir=cache_dir)
-    for doc, facts in digests:
-        ctx.prime(doc, facts)
+    findings = [f for found in results for f in found.findings]
+    ctx = Context(replace(meta_only, questions=tuple(r.doc for r in results)), cache_dir=cache_dir)
+    for found in results:
+        ctx.prime(found.doc, found.facts)
     bank_wide = [r for r in active if is_bank_wide(r)]
     if uses_claims(bank_wide):
         ctx.start_claims()  # first: the claims worker computes while the rest runs
@@ -108,21 +149,13 @@ def split(files: list[Path], parts: int) -> list[list[Path]]:
     return [files[i : i + size] for i in range(0, len(files), size)]
 
 
-def _run_workers(
-    jobs: int,
-    shards: list[list[Path]],
-    root: Path,
-    meta: Document | None,
-    topics: Document | None,
-    selection: Selection,
-) -> list[ShardResult] | None:
+def _run_workers(jobs: int, shards: list[list[Path]]) -> list[list[Remembered]] | None:
     """The shards' results in order, or None when this system cannot start worker processes."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    # The worker state is inherited through fork, not pickled: bank.yaml and topics.yaml as loaded.
-    _WORKER.update(root=root, meta=meta, topics=topics, selection=selection, cwd=Path.cwd())
+    # Workers inherit _WORKER (bank.yaml and topics.yaml as loaded, the selection) through fork.
     # Objects that exist now are never garbage to a worker: frozen, the cyclic collector skips them,
     # so it neither spends time on them nor touches (and copies) the pages the workers share.
     gc.freeze()
@@ -142,7 +175,6 @@ def _run_workers(
                 ) from None
     finally:
         gc.unfreeze()
-        _WORKER.clear()
 
 
 def _start_worker() -> None:
@@ -151,16 +183,24 @@ def _start_worker() -> None:
     gc.disable()
 
 
-def _lint_shard(files: list[Path]) -> ShardResult:
-    """In a worker: load a shard of question files and run the per-file rules over them."""
+def _lint_shard(files: list[Path]) -> list[Remembered]:
+    """Load question files and run the per-file rules over them (in a worker, or here): per file,
+    its findings, its slim copy and the facts the bank-wide rules need."""
     w = _WORKER
     selection: Selection = w["selection"]
     docs = load_questions(files, w["cwd"])
     ctx = Context(Bank(w["root"], w["meta"], w["topics"], docs, questions_only=True))
     active = list(selection.active())
-    findings = run_rules(ctx, [r for r in active if not is_bank_wide(r)])
+    by_file: dict[str, list[Finding]] = {doc.display: [] for doc in docs}
+    for finding in run_rules(ctx, [r for r in active if not is_bank_wide(r)]):
+        by_file[finding.path].append(finding)
     prints = any(r.RULE.code == NEAR_DUPLICATE for r in active)
     claims = uses_claims(active)
-    return findings, [
-        (doc.slim(SLIM_KEYS), ctx.facts(doc, fingerprints=prints, claims=claims)) for doc in docs
+    return [
+        Remembered(
+            by_file[doc.display],
+            doc.slim(SLIM_KEYS),
+            ctx.facts(doc, fingerprints=prints, claims=claims),
+        )
+        for doc in docs
     ]

@@ -120,15 +120,18 @@ def run_lint(paths: list[Path], options: LintOptions) -> tuple[int, str]:
 
 
 def lint_target(bank_root: Path, config: Config, options: LintOptions) -> list[Finding]:
-    """Findings for the whole bank, from the cache when nothing changed."""
+    """Findings for the whole bank: from the cache when nothing changed, and when something did,
+    linting again only the question files that changed (plus the bank-wide rules)."""
     from mlbank.cache import LintCache, cache_dir_for
 
     directory = cache_dir_for(config.root)
-    cache = LintCache(directory, bank_root, config_key(config, options)) if options.cache else None
+    key = config_key(config, options)
+    cache = LintCache(directory, bank_root, key) if options.cache else None
     if cache is not None:
         hit = cache.lookup()
         if hit is not None:
             return hit
+    from mlbank.file_results import FileResults
     from mlbank.parallel import lint_root
 
     findings = lint_root(
@@ -136,6 +139,7 @@ def lint_target(bank_root: Path, config: Config, options: LintOptions) -> list[F
         selection_from(config, options),
         cache_dir=directory / "claims" if options.cache else None,
         jobs=options.jobs,
+        remembered=FileResults(directory, bank_root, key) if options.cache else None,
     )
     if cache is not None:
         cache.store(findings)
