@@ -61,6 +61,11 @@ class Stamps(NamedTuple):
     hashes: str  # one digest of DIGEST characters per file, concatenated
     taken: int  # time.time_ns() just before the stats were taken
 
+    def digests(self) -> dict[str, str]:
+        """Each readable file's SHA-256, by its path relative to the bank root."""
+        found = zip(_paths(self.listing), range(0, len(self.hashes), DIGEST), strict=False)
+        return {path: self.hashes[at : at + DIGEST] for path, at in found if self.hashes[at] != UNREADABLE[0]}
+
     def key(self) -> str:
         """The contents' fingerprint: which files, and what is in each."""
         h = hashlib.sha256()
@@ -311,6 +316,10 @@ class LintCache:
         if refresh:
             self._write(self.current, self._entry["findings"])
         return findings
+
+    def digests(self) -> dict[str, str] | None:
+        """The files' SHA-256s as the last lookup() found them (None before one)."""
+        return self.current.digests() if self.current is not None else None
 
     def store(self, findings: list[Finding]) -> None:
         if self.current is None:

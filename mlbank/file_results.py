@@ -8,8 +8,9 @@ for each question file, what the lint workers produce (mlbank.parallel): its per
 see) and its DocFacts (suppression comments, near-duplicate fingerprints, claim specs). The next run
 lints only the files whose text changed and runs the bank-wide rules over everything.
 
-An entry is reused only for the same text (SHA-256 of the decoded text, which is what the rules
-saw), under the same context: mlbank's version and code, the Python version (fingerprints are
+An entry is reused only for the same bytes (SHA-256 of what the worker read; on a run after a change
+the whole-bank cache already knows every file's digest from its stats, so unchanged files are not
+even read), under the same context: mlbank's version and code, the Python version (fingerprints are
 int/tuple hashes), the configuration, the bank and working directory, and the exact text of
 bank.yaml and topics.yaml. A different context discards every entry. Files that could not be read
 as text are never remembered. The store is JSON (never pickle); every entry is checked when read and
@@ -28,12 +29,11 @@ from typing import Any, NamedTuple
 
 from mlbank import __version__
 from mlbank.finding import Finding
-from mlbank.loader import Document, Problem, Reparsed
+from mlbank.loader import Document, Reparsed
 from mlbank.rules.base import ClaimSpecs, DocFacts
 
 FORMAT = 1
 BUCKETS = 64  # files the store is spread over: a one-file change rewrites about 1/64 of it
-_UNREAD = (Problem.ENCODING, Problem.TOO_LARGE)  # the loader never got a text for these
 
 
 class Remembered(NamedTuple):
@@ -44,18 +44,21 @@ class Remembered(NamedTuple):
     facts: DocFacts
 
 
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 class FileResults:
     """The store for one bank under one configuration, seen from one working directory.
 
     Entries are spread over BUCKETS files by a hash of the file's path, so a run that re-lints one
     file rewrites one small bucket rather than every file's fingerprints."""
 
-    def __init__(self, directory: Path, bank_root: Path, config_key: str) -> None:
+    def __init__(
+        self, directory: Path, bank_root: Path, config_key: str, digests: dict[str, str] | None = None
+    ) -> None:
+        """`digests`: the files' SHA-256s by path relative to the bank root, when the caller has them
+        (the whole-bank cache does, from stats); any other file is hashed when asked for."""
         from mlbank.cache import FORMAT as CACHE_FORMAT
+
+        self.root = bank_root
+        self.digests = digests
 
         where = f"{bank_root.resolve()}\0{Path.cwd()}\0{config_key}"
         name = hashlib.sha256(where.encode()).hexdigest()[:24]
@@ -106,25 +109,33 @@ class FileResults:
     def holds_any(self) -> bool:
         return any(self._known)
 
-    def recall(self, path: Path, text: str | None) -> Remembered | None:
-        """The results stored for this file and this text, or None (not stored, or malformed)."""
+    def recall(self, path: Path) -> Remembered | None:
+        """The results stored for this file as it is now, or None (not stored, changed, or malformed)."""
         key = str(path)
         bucket = _bucket(key)
         raw = self._known[bucket].get(key)
-        if text is None or not isinstance(raw, list) or len(raw) != 7 or raw[0] != text_digest(text):
+        if not isinstance(raw, list) or len(raw) != 7 or raw[0] != self._digest(path):
             return None
         try:
-            found = _decode(path, text, raw)
+            found = _decode(path, raw)
         except (TypeError, ValueError, KeyError, IndexError):
             return None
         self._keep[bucket][key] = raw
         return found
 
+    def _digest(self, path: Path) -> str:
+        known = self.digests.get(path.relative_to(self.root).as_posix()) if self.digests is not None else None
+        if known is not None:
+            return known
+        from mlbank.loader import read_source
+
+        return read_source(path)[1]
+
     def remember(self, path: Path, found: Remembered) -> None:
-        """Store a freshly linted file's results (unless its text could not be read, or its data
-        would not come back from JSON exactly)."""
+        """Store a freshly linted file's results under the digest of the bytes it was linted from
+        (unless they could not be read as text, or its data would not come back from JSON exactly)."""
         doc = found.doc
-        if any(p.kind in _UNREAD for p in doc.problems) or not _survives_json(doc.data):
+        if not doc.digest or not _survives_json(doc.data):
             return
         key = str(path)
         bucket = _bucket(key)
@@ -151,9 +162,7 @@ def _bucket(key: str) -> int:
 def _doc_digest(doc: Document | None) -> str:
     if doc is None:
         return "absent"
-    if any(p.kind in _UNREAD for p in doc.problems):
-        return "unread:" + repr(doc.problems)
-    return text_digest(doc.text)
+    return doc.digest or "unread:" + repr(doc.problems)
 
 
 # An entry: [digest, display, findings, data, suppressions, fingerprints, claims]
@@ -162,7 +171,7 @@ def _doc_digest(doc: Document | None) -> str:
 def _encode(found: Remembered) -> list[Any]:
     doc, facts = found.doc, found.facts
     return [
-        text_digest(doc.text),
+        doc.digest,
         doc.display,
         [f.as_dict() for f in found.findings],
         doc.data,
@@ -172,7 +181,7 @@ def _encode(found: Remembered) -> list[Any]:
     ]
 
 
-def _decode(path: Path, text: str, raw: list[Any]) -> Remembered:
+def _decode(path: Path, raw: list[Any]) -> Remembered:
     from mlbank.cache import finding_from
     from mlbank.suppress import Suppression
 
@@ -191,8 +200,9 @@ def _decode(path: Path, text: str, raw: list[Any]) -> Remembered:
     findings = [finding_from(f) for f in _list(findings)]
     if any(f.path != display for f in findings):
         raise ValueError("a remembered finding names another file")
-    nodes = Reparsed(text) if data is not None else {}
-    return Remembered(findings, Document(path, display, text, data, nodes), facts)
+    # No text: the file is read again only if a bank-wide rule reports on it and needs a position.
+    nodes = Reparsed(path=path) if data is not None else {}
+    return Remembered(findings, Document(path, display, "", data, nodes, digest=raw[0]), facts)
 
 
 def _spec_row(item: int, spec: Any) -> list[Any]:

@@ -10,6 +10,7 @@ source text is kept, so `4.60` never silently becomes 4.6.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import stat
 from collections.abc import Callable, Iterator, Mapping
@@ -80,6 +81,7 @@ class Document:
     problems: tuple[LoadProblem, ...] = ()
     model: Any = None
     schema_errors: tuple[SchemaError, ...] = ()
+    digest: str = ""  # SHA-256 of the bytes the text was decoded from ("" when they were not read)
     _block_indent: dict[FieldPath, int] = field(default_factory=dict, compare=False, repr=False)
 
     def position(self, path: FieldPath, *, key: bool = False) -> Position:
@@ -100,6 +102,10 @@ class Document:
         data = {k: v for k, v in self.data.items() if k in keep} if isinstance(self.data, dict) else None
         nodes = Reparsed(self.text) if self.nodes else {}
         return replace(self, data=data, nodes=nodes, model=None, schema_errors=(), _block_indent={})
+
+    def source(self) -> str:
+        """The file's text: a document recalled from the cache holds none, its positions read it."""
+        return self.nodes.text if isinstance(self.nodes, Reparsed) else self.text
 
     def text_position(self, path: FieldPath, offset: int) -> Position:
         """Where character `offset` of the string at `path` sits in the file.
@@ -123,7 +129,7 @@ class Document:
 
     def _indent_of_block(self, path: FieldPath, info: NodeInfo) -> int:
         if path not in self._block_indent:
-            lines = self.text.splitlines()
+            lines = self.source().splitlines()
             indent = 0
             for line in lines[info.value.line :]:  # lines after the "|" header
                 if line.strip():
@@ -134,15 +140,25 @@ class Document:
 
 
 class Reparsed(Mapping[FieldPath, NodeInfo]):
-    """A slim document's node positions, parsed again from its text on first use."""
+    """A slim document's node positions, parsed again from its text on first use.
 
-    def __init__(self, text: str) -> None:
+    Given a path instead of a text (a document recalled from the cache), the file is read then too:
+    positions are needed only for a finding, and most recalled files get none."""
+
+    def __init__(self, text: str | None = None, path: Path | None = None) -> None:
         self._text = text
+        self._path = path
         self._nodes: dict[FieldPath, NodeInfo] | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = (read_text(self._path)[0] if self._path is not None else None) or ""
+        return self._text
 
     def _all(self) -> dict[FieldPath, NodeInfo]:
         if self._nodes is None:
-            self._nodes = parse_yaml(self._text)[1]
+            self._nodes = parse_yaml(self.text)[1]
         return self._nodes
 
     def __getitem__(self, path: FieldPath) -> NodeInfo:
@@ -154,8 +170,8 @@ class Reparsed(Mapping[FieldPath, NodeInfo]):
     def __len__(self) -> int:
         return len(self._all())
 
-    def __reduce__(self) -> tuple[Any, tuple[str]]:
-        return (Reparsed, (self._text,))  # the text, never the parsed nodes
+    def __reduce__(self) -> tuple[Any, tuple[str | None, Path | None]]:
+        return (Reparsed, (self._text, self._path))  # the text, never the parsed nodes
 
 
 def node_extent(lines: list[str], number: int) -> int:
@@ -183,6 +199,25 @@ def node_extent(lines: list[str], number: int) -> int:
 
 def read_text(path: Path) -> tuple[str | None, LoadProblem | None]:
     """Read at most MAX_BYTES of UTF-8 text; refuse binary, oversize and undecodable files."""
+    text, _, problem = read_source(path)
+    return text, problem
+
+
+def read_source(path: Path) -> tuple[str | None, str, LoadProblem | None]:
+    """(text, SHA-256 of the bytes it was decoded from, problem); text None and digest "" on refusal."""
+    blob, problem = _read_bytes(path)
+    if blob is None:
+        return None, "", problem
+    if b"\0" in blob:
+        return None, "", _encoding_problem(blob, blob.index(b"\0"), "contains a NUL byte: it looks binary")
+    try:
+        text = blob.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, "", _encoding_problem(blob, exc.start, "is not valid UTF-8: save the file as UTF-8")
+    return text, hashlib.sha256(blob).hexdigest(), None
+
+
+def _read_bytes(path: Path) -> tuple[bytes | None, LoadProblem | None]:
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
             return None, LoadProblem(
@@ -198,13 +233,7 @@ def read_text(path: Path) -> tuple[str | None, LoadProblem | None]:
             Position(1, 1),
             f"file is larger than {MAX_BYTES:,} bytes; a question file should be a few kilobytes: split it",
         )
-    if b"\0" in blob:
-        return None, _encoding_problem(blob, blob.index(b"\0"), "contains a NUL byte: it looks binary")
-    try:
-        text = blob.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, _encoding_problem(blob, exc.start, "is not valid UTF-8: save the file as UTF-8")
-    return text, None
+    return blob, None
 
 
 def _encoding_problem(blob: bytes, offset: int, what: str) -> LoadProblem:
@@ -462,7 +491,7 @@ Validator = Callable[[Any], tuple[Any, tuple[SchemaError, ...]]]
 
 def load_document(path: Path, display: str, validate: Validator | None) -> Document:
     """Read, parse and (when the data is a mapping) validate one file. Never raises for bad input."""
-    text, problem = read_text(path)
+    text, digest, problem = read_source(path)
     if text is None:
         assert problem is not None
         return Document(path, display, "", None, {}, (problem,))
@@ -477,7 +506,7 @@ def load_document(path: Path, display: str, validate: Validator | None) -> Docum
         )
         data = None
     model, errors = (None, ()) if data is None or validate is None else validate(data)
-    return Document(path, display, text, data, nodes, tuple(problems), model, errors)
+    return Document(path, display, text, data, nodes, tuple(problems), model, errors, digest)
 
 
 def _kind(data: Any) -> str:

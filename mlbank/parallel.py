@@ -87,11 +87,9 @@ def _recall(
     remembered.bind(meta, topics)
     if not remembered.holds_any:
         return {}  # the first run, or the context changed: no need to read every file here
-    from mlbank.loader import read_text
-
     found = {}
     for path in files:
-        hit = remembered.recall(path, read_text(path)[0])
+        hit = remembered.recall(path)
         if hit is not None:
             found[path] = hit
     return found

@@ -81,6 +81,7 @@ def copy_answer(root: Path) -> None:  # a near duplicate of a file that did not 
 EDITS: dict[str, Callable[[Path], None]] = {
     "per-file finding": lambda r: edit(question(r, "q04"), "topics: [", "topics: [optimisation, "),
     "claim fails": lambda r: edit(question(r, "q02"), 'says: "4.6"', 'says: "4.7"'),
+    "claim invalid": lambda r: edit(question(r, "q02"), "expr: -log(0.4)", "expr: -log(0.4))"),
     "duplicate id": lambda r: edit(question(r, "q03"), "id: q03", "id: q02"),
     "reference to a deleted question": lambda r: question(r, "q23").unlink(),
     "near duplicate of an unchanged file": copy_answer,
@@ -247,3 +248,31 @@ def test_fingerprints_from_an_earlier_process_still_find_near_duplicates(bank: P
     copy_answer(bank)  # q33 now repeats q08's answer; q08 itself is unchanged and comes from the store
     out = lint("2")
     assert "MB500" in out and "q08" in out, out
+
+
+def test_after_an_edit_unchanged_files_are_not_even_read(
+    bank: Path, monkeypatch: pytest.MonkeyPatch, loaded: list[str]
+) -> None:
+    """Through `mlbank lint`: the whole-bank cache knows every file's digest from its stats, so the
+    unchanged question files are neither linted nor read."""
+    from cli_runner import invoke
+
+    from mlbank import loader
+
+    monkeypatch.setenv("MLBANK_CACHE_DIR", str(bank.parent / "cache"))
+    assert invoke("lint", "bank", cwd=bank.parent).exit_code == 0
+    read: list[str] = []
+    real = loader._read_bytes
+
+    def spy(path: Path) -> Any:
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(loader, "_read_bytes", spy)
+    loaded.clear()
+    target = question(bank, "q04")
+    edit(target, "topics: [", "topics: [optimisation, ")
+    result = invoke("lint", "bank", cwd=bank.parent)
+    assert result.exit_code == 1 and "MB200" in result.output
+    assert loaded == [target.name]
+    assert sorted(read) == sorted(["bank.yaml", "topics.yaml", target.name])

@@ -139,7 +139,7 @@ def lint_target(bank_root: Path, config: Config, options: LintOptions) -> list[F
         selection_from(config, options),
         cache_dir=directory / "claims" if options.cache else None,
         jobs=options.jobs,
-        remembered=FileResults(directory, bank_root, key) if options.cache else None,
+        remembered=FileResults(directory, bank_root, key, cache.digests()) if cache is not None else None,
     )
     if cache is not None:
         cache.store(findings)
