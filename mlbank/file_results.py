@@ -284,7 +284,9 @@ def _opt_str(value: Any) -> str | None:
 
 
 def _list(value: Any) -> list[Any]:
-    return list(_expect(value, list))
+    if type(value) is not list:
+        raise TypeError("expected list")
+    return value
 
 
 def _strs(value: Any) -> tuple[str, ...]:
