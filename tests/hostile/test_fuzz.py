@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import io
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -37,16 +37,18 @@ def dump(data: Any) -> str:
     return out.getvalue()
 
 
-CLAIMS_CACHE = Path(tempfile.mkdtemp(prefix="mlbank-fuzz-claims-"))  # the mini bank's claim: computed once
+@pytest.fixture(scope="module")
+def claims_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("fuzz-claims")  # the mini bank's claim: computed once
 
 
-def lint_text(tmp: Path, blob: bytes) -> None:
+def lint_text(tmp: Path, blob: bytes, claims_cache: Path) -> None:
     bank = tmp / "bank"
     if bank.exists():
         shutil.rmtree(bank)
     shutil.copytree(MINIBANK, bank)
     (bank / "questions/screening/q02-fuzz.yaml").write_bytes(blob)
-    findings = lint_bank(load_bank(bank, cwd=tmp), cache_dir=CLAIMS_CACHE)
+    findings = lint_bank(load_bank(bank, cwd=tmp), cache_dir=claims_cache)
     lines = {p.relative_to(tmp).as_posix(): p.read_bytes().count(b"\n") + 1 for p in bank.rglob("*.yaml")}
     for f in findings:
         assert f.line >= 1 and f.column >= 1 and f.code.startswith("MB") and f.message, f
@@ -55,17 +57,17 @@ def lint_text(tmp: Path, blob: bytes) -> None:
 
 @FUZZ
 @given(blob=st.binary(max_size=400))
-def test_arbitrary_bytes(blob: bytes, tmp_path: Path) -> None:
+def test_arbitrary_bytes(blob: bytes, tmp_path: Path, claims_cache: Path) -> None:
     parse_yaml(blob.decode("utf-8", errors="replace"))
-    lint_text(tmp_path, blob)
+    lint_text(tmp_path, blob, claims_cache)
 
 
 @FUZZ
 @given(data=documents)
-def test_arbitrary_yaml_documents(data: Any, tmp_path: Path) -> None:
+def test_arbitrary_yaml_documents(data: Any, tmp_path: Path, claims_cache: Path) -> None:
     text = dump(data)
     parse_yaml(text)
-    lint_text(tmp_path, text.encode())
+    lint_text(tmp_path, text.encode(), claims_cache)
 
 
 @FUZZ
@@ -74,8 +76,8 @@ def test_arbitrary_yaml_documents(data: Any, tmp_path: Path) -> None:
         st.tuples(st.integers(0, len(QUESTION)), st.integers(0, 8), st.text(max_size=4)), max_size=4
     )
 )
-def test_mangled_question_files(cuts: list[tuple[int, int, str]], tmp_path: Path) -> None:
+def test_mangled_question_files(cuts: list[tuple[int, int, str]], tmp_path: Path, claims_cache: Path) -> None:
     text = QUESTION.replace("id: q01", "id: q02")
     for at, length, insert in cuts:
         text = text[:at] + insert + text[at + length :]
-    lint_text(tmp_path, text.encode("utf-8", errors="replace"))
+    lint_text(tmp_path, text.encode("utf-8", errors="replace"), claims_cache)
