@@ -13,11 +13,15 @@ customer worth $` is not).
 from __future__ import annotations
 
 import re
+from bisect import bisect
 from functools import lru_cache
+from itertools import groupby
 from typing import NamedTuple
 
 _AMOUNT = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?(?:[kKmMbB]|bn)?(?![0-9A-Za-z])", re.ASCII)
-_DOLLAR = re.compile(r"(?<!\\)\$\$?")
+# The "not escaped" lookbehind comes after the first `$` (not before it), so the regex engine can
+# jump from one `$` to the next instead of trying a match at every character.
+_DOLLAR = re.compile(r"\$(?<!\\\$)\$?")
 _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
@@ -45,24 +49,32 @@ def mask_code(text: str) -> str:
     return _CODE_SPAN.sub(blank, _FENCE.sub(blank, text))
 
 
-@lru_cache(maxsize=1 << 16)  # two rules (and --fix) scan the same texts
+_NO_MATH = MathScan((), ())
+
+
 def scan(text: str) -> MathScan:
-    if "$" not in text:
-        return MathScan((), ())
+    # Most texts hold no dollar: answer those without a cache entry.
+    return _scan(text) if "$" in text else _NO_MATH
+
+
+@lru_cache(maxsize=1 << 16)  # two rules (and --fix) scan the same texts
+def _scan(text: str) -> MathScan:
     masked = mask_code(text)
     currency: list[int] = []
     unbalanced: list[Unbalanced] = []
-    start = 0
-    for end in [m.start() for m in _PARAGRAPH.finditer(masked)] + [len(masked)]:
-        _scan_paragraph(masked, start, end, currency, unbalanced)
-        start = end
+    # Find every dollar in one pass, then pair them paragraph by paragraph, a paragraph's index
+    # being the number of breaks before it (paragraphs without a dollar cost nothing). A break
+    # starts with a newline, so no `$$` straddles one.
+    breaks = [m.start() for m in _PARAGRAPH.finditer(masked)]
+    dollars = [(m.start(), m.group(0)) for m in _DOLLAR.finditer(masked)]
+    for _, paragraph in groupby(dollars, key=lambda dollar: bisect(breaks, dollar[0])):
+        _scan_paragraph(masked, list(paragraph), currency, unbalanced)
     return MathScan(tuple(currency), tuple(unbalanced))
 
 
 def _scan_paragraph(
-    text: str, start: int, end: int, currency: list[int], unbalanced: list[Unbalanced]
+    text: str, dollars: list[tuple[int, str]], currency: list[int], unbalanced: list[Unbalanced]
 ) -> None:
-    dollars = [(m.start(), m.group(0)) for m in _DOLLAR.finditer(text, start, end)]
     i = 0
     while i < len(dollars):
         offset, delim = dollars[i]

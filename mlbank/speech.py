@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 
 WORDS_PER_MINUTE = 150
-_MATH = re.compile(r"(?<!\\)\$\$?(.+?)(?<!\\)\$\$?", re.DOTALL)
+# The opener's "not escaped" lookbehind comes after its `$`, so the engine jumps from `$` to `$`.
+_MATH = re.compile(r"\$(?<!\\\$)\$?(.+?)(?<!\\)\$\$?", re.DOTALL)
 _MATH_TOKEN = re.compile(r"\\[A-Za-z]+|[A-Za-z]|[0-9]+(?:\.[0-9]+)?|[=+\-*/^<>|]")
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['.,-][A-Za-z0-9]+)*")
+# A lone leading class lets the engine skip to word characters (a `+` first defeats that).
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9]*(?:['.,-][A-Za-z0-9]+)*")
 _SILENT = {r"\left", r"\right", r"\mathrm", r"\text", r"\mathbf", r"\bar", r"\hat", r"\,", r"\quad"}
 
 
@@ -25,7 +27,7 @@ def spoken_words(text: str) -> int:
         math_words += sum(1 for t in _MATH_TOKEN.findall(match.group(1)) if t not in _SILENT and t != "^")
         return " "
 
-    prose = _MATH.sub(count_math, text)
+    prose = _MATH.sub(count_math, text) if "$" in text else text
     return len(_WORD.findall(prose)) + math_words
 
 

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import re
 
-_NUMBER = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+# The lone leading [0-9] lets the regex engine skip straight to digits when a pattern starts here.
+# (Possessive quantifiers would also stop useless backtracking, but need Python 3.11.)
+_NUMBER = r"[0-9][0-9]*(?:,[0-9]{3})*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
 _SUFFIX = r"(?:%|x|\u00d7|:[0-9]+(?:\.[0-9]+)?(?![0-9:]))?"
 
+# Both patterns start with plain characters (the lookbehind comes after the '='), so the regex
+# engine skips ahead to candidates instead of trying a full match at every position of the text.
 _PATTERNS = (
     re.compile(
-        r"(?:(?<![<>!=:])=(?!=)|\u2248|\\approx(?![A-Za-z]))[ \t]*(?:\\?\$)?[ \t]*"
+        r"(?:=(?<![<>!=:]=)(?!=)|\u2248|\\approx(?![A-Za-z]))[ \t]*(?:\\?\$)?[ \t]*"
         rf"(?P<token>-?{_NUMBER}{_SUFFIX})"
     ),
     # Multipliers, ratios and "N% of" in one pattern that starts with a digit, so the regex engine
@@ -42,7 +46,8 @@ def find_stated_results(text: str) -> list[tuple[int, str]]:
             token = match["token"]
             if len(token) > len(found.get(start, "")):
                 found[start] = token
-    return sorted(found.items())
+    # One pattern's matches come in offset order; only the '=' pattern's can interleave with them.
+    return sorted(found.items()) if has_equals else list(found.items())
 
 
 def _goes_on(text: str, end: int) -> bool:

@@ -38,7 +38,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     limits = _limits(ctx.meta.get("sections"))
     for doc, q in ctx.questions:
         answer, section = q.get("answer"), q.get("section")
-        if not isinstance(answer, str) or section not in limits or TODO.search(answer):
+        if not isinstance(answer, str) or section not in limits or _placeholder(answer):
             continue  # a placeholder answer is MB502's to report, not a thin one
         low, high = limits[section]
         minutes = speaking_minutes(answer)
@@ -58,6 +58,11 @@ def check(ctx: Context) -> Iterator[Finding]:
                 f"the answer takes about {_fmt(minutes)} to say, under a sixth of the {_fmt(low)} "
                 f"a {section} question gets: add the depth the section asks for",
             )
+
+
+def _placeholder(answer: str) -> bool:
+    # The substring test first: a regex that starts with \b tries a match at every character.
+    return "TODO" in answer and TODO.search(answer) is not None
 
 
 def _limits(sections: Any) -> dict[str, tuple[float, float]]:
