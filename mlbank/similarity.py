@@ -5,13 +5,18 @@ fingerprint() turns a text into its distinct shingle hashes as a sorted array of
 bytes each, no Python objects), so worker processes can compute them and pickle them cheaply to
 the parent, which then runs similar_pairs() over the whole bank.
 
-A text can only reach the threshold with shingles that some other text also has. Which shingles
-occur in two or more texts is over-approximated by a counting filter (a counting Bloom filter with
-one hash function: Fan et al., "Summary cache", 2000): one byte per bucket, indexed by the
-shingle's low bits, so memory is a fixed bytearray rather than a set of every shingle. A collision
-only makes a shingle look shared, which adds candidates and never loses one. Candidate pairs come
-from prefix filtering (Chaudhuri et al., "A primitive operator for similarity joins", 2006): order
-the shared shingles rarest first; two sets with Jaccard >= t must share at least one of the first
+A text can only reach the threshold with shingles that some other text also has: ceil(t*|A|) of
+them at least, for J(A, B) >= t. Which shingles occur in two or more texts is counted exactly, in C
+(collections.Counter), one range of hash values per pass: each fingerprint is sorted, so a range is
+a slice of it found by bisection, and a pass holds only its own range's shingles, which bounds the
+memory. The passes go up the ranges, and a text drops out as soon as the shingles it has shared so
+far plus all it has left fall short of what it needs (the overlap bound behind positional
+filtering: Xiao et al., "Efficient similarity joins for near duplicate detection", 2008). Most
+texts share almost nothing and drop out about halfway (at t = 0.5, 40% of the shingles of 10,000
+synthetic answers are never counted); what a dropped text has no longer counts as shared, since no
+pair with it is wanted. Only the shared shingles' counts are kept. Candidate pairs come from prefix
+filtering (Chaudhuri et al., "A primitive operator for similarity joins", 2006): order the shared
+shingles rarest first; two sets with Jaccard >= t must share at least one of the first
 |A| - ceil(t*|A|) + 1 of them. Indexing only those prefixes finds every pair above the threshold
 while rare shingles keep the candidate lists short, and each candidate is verified exactly from
 the two fingerprints, so the result is exactly what comparing every pair would give.
@@ -21,25 +26,32 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import defaultdict
-from collections.abc import Sequence
-from itertools import groupby, repeat
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from itertools import accumulate, chain, compress, repeat
+from operator import add
 from typing import Literal, NamedTuple
 
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
 _SEPARATORS = bytes(c if c in _WORD_BYTES else ord(" ") for c in range(256))
 _LITTLE: Literal["little"] = "little"
-FILTER_CAP = 1 << 26  # buckets (bytes) of the counting filter at most: 64 MiB, 16M shingles at FILTER_LOAD
-# Buckets per shingle (4 to 8 after rounding up): 12-22% of unshared shingles collide into looking
-# shared, costing a little time. 8 would halve that but double the filter: 32 MiB at 10,000 answers.
-FILTER_LOAD = 4
-SATURATED = 255  # a bucket's count stops here (it is one byte)
+# Shingles counted per pass, about: ~100 bytes each in the pass's Counter, so ~25 MB however big
+# the bank. Fewer passes cost less time per text, a smaller table less time per shingle (it fits the
+# cache better): 2**17 and 2**19 were both slower at 10,000 answers.
+PASS_SHINGLES = 1 << 18
+_ABOVE_ALL = 1 << 63  # the last range's upper bound: above every int64
 
 
 class Pair(NamedTuple):
     first: int
     second: int
     similarity: float
+
+
+class _Range(NamedTuple):
+    high: int  # the range's upper bound (excluded); it starts at the previous range's
+    shared: dict[int, int]  # its shingles in two or more live texts, with how many
 
 
 def fingerprint(text: str) -> bytes:
@@ -60,64 +72,105 @@ def fingerprint(text: str) -> bytes:
 
 
 def similar_pairs(prints: Sequence[bytes], threshold: float) -> list[Pair]:
-    """Index pairs (i < j) whose fingerprints have Jaccard similarity >= threshold (0 < threshold <= 1)."""
+    """Index pairs (i < j) whose fingerprints have Jaccard similarity >= threshold (0 < threshold <= 1).
+
+    The prints are fingerprint()'s: sorted and distinct, which the passes rely on.
+    """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
     views = [memoryview(p).cast("q") for p in prints]  # the ints, without copying the bytes
-    counts, mask = _count(views)
-    candidates = _candidates(views, counts, mask, threshold)
-    del counts  # the filter's memory is not needed to verify
-    return _verified(views, candidates, threshold)
+    needs = [_min_common(len(view), threshold) for view in views]
+    survivors, ranges = _shared(views, needs)
+    prefixes = _prefixes([views[i] for i in survivors], [needs[i] for i in survivors], ranges)
+    del ranges  # only the prefixes' order needed the counts; the index can have the memory
+    return _verified(views, _candidates(survivors, prefixes), threshold)
 
 
-def _count(views: Sequence[memoryview]) -> tuple[bytearray, int]:
-    """A counting filter of all shingles: bucket hash & mask holds how many texts have one (saturating)."""
-    total = sum(len(v) for v in views)
-    size = min(FILTER_CAP, 1 << max(0, (FILTER_LOAD * total - 1).bit_length()))  # a power of two
-    counts, mask = bytearray(size), size - 1
-    for view in views:
-        for h in view:  # each text's shingles are distinct, so a count is a number of texts
-            k = h & mask
-            if counts[k] < SATURATED:
-                counts[k] += 1
-    return counts, mask
+def _shared(views: Sequence[memoryview], needs: Sequence[int]) -> tuple[list[int], list[_Range]]:
+    """The texts that share enough shingles to reach the threshold, and each range's shared shingles
+    with their counts.
+
+    One pass per range of hash values, each over the live texts only: a text dies as soon as the
+    shingles it has left cannot make up what it needs (most die about halfway), and the shingles of
+    the dead no longer count as shared, since no pair with a dead text is wanted.
+    """
+    live = [i for i, view in enumerate(views) if view]  # an empty text is similar to nothing
+    starts = [0] * len(live)  # per live text: where its next range begins
+    have = [0] * len(live)  # per live text: its shared shingles so far
+    ranges = []
+    for high in _cuts(views):
+        pieces = _pieces([views[i] for i in live], starts, high)
+        found = _shared_in(pieces)  # a shingle is in one range only, so its count is final here
+        ranges.append(_Range(high, found))
+        if found:
+            have = list(map(add, have, map(len, map(found.keys().__and__, pieces))))
+        starts = list(map(add, starts, map(len, pieces)))
+        keep = [h + len(views[i]) - s >= needs[i] for i, s, h in zip(live, starts, have, strict=True)]
+        live, starts, have = (list(compress(column, keep)) for column in (live, starts, have))
+    return live, ranges
 
 
-def _candidates(
-    views: Sequence[memoryview], counts: bytearray, mask: int, threshold: float
-) -> set[tuple[int, int]]:
-    """Pairs (j, i), j < i, sharing a shingle in the prefixes of their possibly-shared shingles."""
-    index: dict[int, list[int]] = defaultdict(list)  # only prefix shingles, all shared (or colliding)
-    candidates: set[tuple[int, int]] = set()
-    for i, view in enumerate(views):
-        # J(A, B) >= t needs |A & B| >= t*|A|, and A & B only holds shingles of 2+ texts.
-        need = _min_common(len(view), threshold)
-        mine = _shared(view, counts, mask, need) if view else None
-        if mine is None:
-            continue
-        # Rarest first by the filter's count, ties by value (mine is sorted, the sort stable): any
-        # fixed order of shingles works, so inflated counts cost candidates, not correctness.
-        mine.sort(key=lambda h: counts[h & mask])
-        for h in mine[: len(mine) - need + 1]:
-            for j in index[h]:
-                candidates.add((j, i))
-            index[h].append(i)
-    return candidates
+def _cuts(views: Sequence[memoryview]) -> list[int]:
+    """Upper bounds of the hash ranges, about PASS_SHINGLES shingles each: quantiles of a sample, so
+    the passes stay even however the values are spread, which is what bounds a pass's memory."""
+    passes = -(-sum(map(len, views)) // PASS_SHINGLES)
+    if passes <= 1:
+        return [_ABOVE_ALL]
+    # Every step-th shingle of all the texts end to end (so short texts count too): 256 a pass.
+    step = max(1, PASS_SHINGLES // 256)
+    firsts = accumulate(map(len, views), initial=0)  # where each text starts (and the end: unused)
+    sample = sorted(
+        chain.from_iterable(view[-first % step :: step] for view, first in zip(views, firsts, strict=False))
+    )
+    cuts = {sample[len(sample) * k // passes] for k in range(1, passes)}
+    return [*sorted(cuts), _ABOVE_ALL]
 
 
-def _shared(view: memoryview, counts: bytearray, mask: int, need: int) -> list[int] | None:
-    """The text's possibly-shared shingles, or None as soon as fewer than `need` of them can be:
-    most texts share little, so most scans stop about halfway (measured: 0.59 -> 0.37 s at 10k)."""
-    allowed = len(view) - need  # unshared shingles the text can afford
-    found: list[int] = []
-    for h in view:
-        if counts[h & mask] > 1:
-            found.append(h)
-        else:
-            allowed -= 1
-            if allowed < 0:
-                return None
-    return found
+def _pieces(views: list[memoryview], starts: list[int], high: int) -> list[memoryview]:
+    """Each text's shingles from its start up to (not including) high: each text is sorted, so a
+    range of values is a slice found by bisection."""
+    if high == _ABOVE_ALL:  # the rest of each text (all of it when there is one pass: small banks)
+        return [view[start:] if start else view for view, start in zip(views, starts, strict=True)]
+    ends = map(bisect_left, views, repeat(high), starts)
+    return [view[start:end] for view, start, end in zip(views, starts, ends, strict=True)]
+
+
+def _shared_in(pieces: list[memoryview]) -> dict[int, int]:
+    """The shingles in two or more of the pieces (each text's shingles are distinct), with how many."""
+    tally = Counter(chain.from_iterable(pieces))  # counted in C, one hash table of a pass's shingles
+    return {shingle: n for shingle, n in tally.items() if n > 1}
+
+
+def _prefixes(views: list[memoryview], needs: list[int], ranges: list[_Range]) -> list[array[int]]:
+    """Each text's shared shingles, rarest first (ties by value), cut to the first len - need + 1:
+    J(A, B) >= t needs |A & B| >= need, so A & B reaches into them. Any fixed order of shingles
+    works; rare ones make few candidates. Arrays, 8 bytes a shingle, so the counts can go first."""
+    # Every text's count of each of its shingles (0: not shared), one range at a time for all texts:
+    # when most shingles are shared, a range's table stays in the cache while all of them look it up.
+    tallies: list[list[int]] = [[] for _ in views]
+    starts = [0] * len(views)
+    for high, shared in ranges:
+        pieces = _pieces(views, starts, high)
+        for tally, piece in zip(tallies, pieces, strict=True):
+            tally += map(shared.get, piece, repeat(0))
+        starts = list(map(add, starts, map(len, pieces)))
+    prefixes = []
+    for view, need, tally in zip(views, needs, tallies, strict=True):
+        ranked = sorted(compress(range(len(view)), tally), key=tally.__getitem__)  # stable: by value
+        prefixes.append(array("q", map(view.__getitem__, ranked[: len(ranked) - need + 1])))
+    return prefixes
+
+
+def _candidates(survivors: list[int], prefixes: list[array[int]]) -> Iterator[tuple[int, set[int]]]:
+    """Each survivor i with the earlier survivors whose prefixes share a shingle with its own."""
+    index: dict[int, list[int]] = defaultdict(list)  # prefix shingle -> the survivors so far that have it
+    for i, prefix in zip(survivors, prefixes, strict=True):
+        holders = [index[h] for h in prefix]
+        partners = set(chain.from_iterable(holders))  # in C: a common shingle can have many holders
+        for those in holders:
+            those.append(i)
+        if partners:
+            yield i, partners
 
 
 def _min_common(size: int, threshold: float) -> int:
@@ -132,13 +185,15 @@ def _min_common(size: int, threshold: float) -> int:
     return need
 
 
-def _verified(views: Sequence[memoryview], candidates: set[tuple[int, int]], threshold: float) -> list[Pair]:
+def _verified(
+    views: Sequence[memoryview], candidates: Iterator[tuple[int, set[int]]], threshold: float
+) -> list[Pair]:
     """The candidates that really reach the threshold, with their exact Jaccard, sorted."""
     pairs = []
-    for a, group in groupby(sorted(candidates), key=lambda pair: pair[0]):
-        first = set(views[a])  # one set at a time, reused for every candidate partner of a
-        for _, b in group:
-            common = len(first.intersection(views[b]))
+    for b, partners in candidates:
+        second = set(views[b])  # one set at a time, reused for every candidate partner of b
+        for a in partners:
+            common = len(second.intersection(views[a]))
             union = len(views[a]) + len(views[b]) - common
             if union and common / union >= threshold:
                 pairs.append(Pair(a, b, common / union))

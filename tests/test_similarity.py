@@ -52,15 +52,76 @@ def test_same_pairs_as_brute_force(texts: list[str], threshold: float) -> None:
 
 
 # monkeypatch.context() undoes each example's change, so sharing the fixture across examples is safe.
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(texts=corpora(), threshold=THRESHOLDS, cap=st.sampled_from([1, 2, 4, 16]))
-def test_exact_when_the_counting_filter_collides(
-    monkeypatch: pytest.MonkeyPatch, texts: list[str], threshold: float, cap: int
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=corpora(), threshold=THRESHOLDS, per_pass=st.sampled_from([1, 2, 3, 4, 16]))
+def test_exact_over_many_range_passes(
+    monkeypatch: pytest.MonkeyPatch, texts: list[str], threshold: float, per_pass: int
 ) -> None:
+    # A few shingles a pass: many ranges, cuts between and on shingles, texts dropping out midway.
     prints = [fingerprint(t) for t in texts]
     with monkeypatch.context() as patch:
-        patch.setattr(similarity, "FILTER_CAP", cap)  # a few buckets: nearly every shingle looks shared
+        patch.setattr(similarity, "PASS_SHINGLES", per_pass)
         assert similar_pairs(prints, threshold) == brute_force(prints, threshold)
+
+
+def raw(*hashes: int) -> bytes:
+    """A fingerprint from given shingle hashes (sorted and distinct, as fingerprint() makes them)."""
+    return array("q", sorted(set(hashes))).tobytes()
+
+
+EXTREMES = [-(2**63), -(2**63) + 1, -1, 0, 1, 2**63 - 2, 2**63 - 1]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    sets=st.lists(
+        st.sets(st.one_of(st.sampled_from(EXTREMES), st.integers(-(2**63), 2**63 - 1)), max_size=10),
+        min_size=1,
+        max_size=8,
+    ),
+    threshold=st.one_of(THRESHOLDS, st.just(1.0)),
+    per_pass=st.sampled_from([1, 2, 5, 1 << 18]),
+)
+def test_exact_with_hashes_at_the_int64_extremes(
+    monkeypatch: pytest.MonkeyPatch, sets: list[set[int]], threshold: float, per_pass: int
+) -> None:
+    prints = [raw(*hashes) for hashes in sets]
+    prints += prints[: len(prints) // 2]  # some exact copies, so that pairs exist
+    with monkeypatch.context() as patch:
+        patch.setattr(similarity, "PASS_SHINGLES", per_pass)
+        assert similar_pairs(prints, threshold) == brute_force(prints, threshold)
+
+
+@pytest.mark.parametrize("per_pass", [1, 3, 1 << 18])
+def test_edge_banks(monkeypatch: pytest.MonkeyPatch, per_pass: int) -> None:
+    monkeypatch.setattr(similarity, "PASS_SHINGLES", per_pass)
+    text = raw(-(2**63), -5, 0, 7, 2**63 - 1)
+    assert similar_pairs([], 0.5) == []
+    assert similar_pairs([text], 0.5) == []
+    assert similar_pairs([b"", b"", b""], 0.5) == []  # empty sets: no shingles, no similarity
+    assert similar_pairs([text, b"", text], 1.0) == [Pair(0, 2, 1.0)]
+    assert similar_pairs([text] * 4, 0.9) == [Pair(a, b, 1.0) for a, b in combinations(range(4), 2)]
+    # One shingle in common of 5 + 5 - 1: 1/9 is under 0.5 and at 0.1 it is found.
+    other = raw(-(2**63), 1, 2, 3, 4)
+    assert similar_pairs([text, other], 0.5) == []
+    assert similar_pairs([text, other], 0.1) == [Pair(0, 1, 1 / 9)]
+
+
+def test_passes_stay_even_however_the_hashes_are_spread(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The cuts come from a sample, not from equal slices of the int64 range, so a bank whose hashes
+    # crowd into a narrow band (or are short texts) still gets passes of about PASS_SHINGLES.
+    monkeypatch.setattr(similarity, "PASS_SHINGLES", 1000)
+    crowded = [raw(*range(base, base + 7)) for base in range(0, 7 * 3000, 7)]  # 21,000 small ints
+    views = [memoryview(p).cast("q") for p in crowded]
+    cuts = similarity._cuts(views)
+    starts = [0] * len(views)
+    sizes = []
+    for high in cuts:
+        pieces = similarity._pieces(views, starts, high)
+        sizes.append(sum(map(len, pieces)))
+        starts = [start + len(piece) for start, piece in zip(starts, pieces, strict=True)]
+    assert sum(sizes) == 21_000 and len(sizes) == 21
+    assert max(sizes) < 1500
 
 
 def test_threshold_times_size_rounding_up_loses_no_pair() -> None:
