@@ -111,10 +111,10 @@ class FileResults:
 
     def recall(self, path: Path) -> Remembered | None:
         """The results stored for this file as it is now, or None (not stored, changed, or malformed)."""
-        key = str(path)
+        key = self._key(path)
         bucket = _bucket(key)
         raw = self._known[bucket].get(key)
-        if not isinstance(raw, list) or len(raw) != 7 or raw[0] != self._digest(path):
+        if not isinstance(raw, list) or len(raw) != 7 or raw[0] != self._digest(key, path):
             return None
         try:
             found = _decode(path, raw)
@@ -123,8 +123,15 @@ class FileResults:
         self._keep[bucket][key] = raw
         return found
 
-    def _digest(self, path: Path) -> str:
-        known = self.digests.get(path.relative_to(self.root).as_posix()) if self.digests is not None else None
+    def _key(self, path: Path) -> str:
+        """The file's path relative to the bank root: the same however the root was spelt."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def _digest(self, key: str, path: Path) -> str:
+        known = self.digests.get(key) if self.digests is not None else None
         if known is not None:
             return known
         from mlbank.loader import read_source
@@ -137,7 +144,7 @@ class FileResults:
         doc = found.doc
         if not doc.digest or not _survives_json(doc.data):
             return
-        key = str(path)
+        key = self._key(path)
         bucket = _bucket(key)
         self._keep[bucket][key] = _encode(found)
         self._stale.add(bucket)

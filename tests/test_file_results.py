@@ -131,6 +131,23 @@ def test_only_the_changed_file_is_linted_again(bank: Path, loaded: list[str]) ->
     assert len(loaded) == 65  # every question is judged against bank.yaml: all of them again
 
 
+def test_the_store_serves_any_spelling_of_the_bank_path(
+    bank: Path, loaded: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mlbank lint` may get the bank as an absolute path and pre-commit as a relative one: both
+    must find the same entries, or they would undo each other's work on every run."""
+    monkeypatch.chdir(bank.parent)
+    cache = bank.parent / "cache"
+    expected = parallel.lint_root(bank, Selection(), remembered=FileResults(cache, bank, "config"))
+    loaded.clear()
+    for spelling in (Path("bank"), Path("./bank/../bank")):
+        assert (
+            parallel.lint_root(spelling, Selection(), remembered=FileResults(cache, spelling, "config"))
+            == expected
+        )
+    assert loaded == []
+
+
 def test_a_store_from_another_configuration_is_not_used(bank: Path, loaded: list[str]) -> None:
     cache = bank.parent / "cache"
     parallel.lint_root(bank, Selection(), remembered=FileResults(cache, bank, "config"))
@@ -144,7 +161,11 @@ def test_a_store_from_another_configuration_is_not_used(bank: Path, loaded: list
 def _store_file(root: Path, path: Path) -> Path:
     """The bucket file that holds `path`'s entry."""
     (folder,) = (root.parent / "cache").rglob("files-*")
-    return folder / f"{_bucket(str(path)):02x}.json"
+    return folder / f"{_bucket(key(root, path)):02x}.json"
+
+
+def key(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
 
 
 def _entries(root: Path) -> dict[str, Any]:
@@ -190,12 +211,12 @@ def test_a_damaged_entry_is_linted_again_not_trusted(bank: Path, loaded: list[st
     expected = incremental(bank)
     target = question(bank, "q02")
     stored = json.loads(_store_file(bank, target).read_text())
-    ENTRY_DAMAGE[damage](stored["files"][str(target)])
+    ENTRY_DAMAGE[damage](stored["files"][key(bank, target)])
     _store_file(bank, target).write_text(json.dumps(stored))
     loaded.clear()
     assert incremental(bank) == expected
     assert loaded == [target.name]
-    assert _entries(bank)[str(target)][0] == stored["files"][str(target)][0]  # stored afresh
+    assert _entries(bank)[key(bank, target)][0] == stored["files"][key(bank, target)][0]  # stored afresh
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00\xff garbage", b"[1, 2]", b'{"context": 1}', b"{" * 100_000])
@@ -219,8 +240,8 @@ def test_what_cannot_come_back_exactly_is_not_stored(bank: Path) -> None:
     deleted.unlink()
     findings = incremental(bank)
     stored = _entries(bank)
-    assert str(question(bank, "q07")) not in stored and str(question(bank, "q08")) not in stored
-    assert str(deleted) not in stored and len(stored) == 62
+    assert key(bank, question(bank, "q07")) not in stored and key(bank, question(bank, "q08")) not in stored
+    assert key(bank, deleted) not in stored and len(stored) == 62
     assert {"MB002", "MB205"} <= {f.code for f in findings}
     assert incremental(bank) == cold(bank)
 
