@@ -59,7 +59,6 @@ class FileResults:
 
         self.root = bank_root
         self.digests = digests
-
         where = f"{bank_root.resolve()}\0{Path.cwd()}\0{config_key}"
         name = hashlib.sha256(where.encode()).hexdigest()[:24]
         self.top = directory
