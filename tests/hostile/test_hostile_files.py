@@ -58,11 +58,11 @@ CORPUS: dict[str, tuple[Callable[[], bytes], str]] = {
 }
 
 
-def lint(cwd: Path, *options: str) -> tuple[subprocess.CompletedProcess[str], float]:
+def lint(cwd: Path, *options: str, cache: bool = False) -> tuple[subprocess.CompletedProcess[str], float]:
     start = time.monotonic()
     env = {**os.environ, "MLBANK_CACHE_DIR": str(cwd / ".cache")}
     result = subprocess.run(
-        [sys.executable, "-m", "mlbank.cli", "lint", "--no-cache", *options, "bank"],
+        [sys.executable, "-m", "mlbank.cli", "lint", *([] if cache else ["--no-cache"]), *options, "bank"],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -118,3 +118,24 @@ def test_symlink_loops_and_fifos(minibank: Path) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "q03-self.yaml:1:1: MB002" in result.stdout
     assert "q04-fifo.yaml:1:1: MB002" in result.stdout and "not a regular file" in result.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_whole_corpus_through_the_caches(minibank: Path) -> None:
+    """With the caches on (the default), the same findings, in bounded time, run after run: a FIFO
+    must not block the hashing of the bank, and hostile files must not poison the stores."""
+    for name, (make, _) in CORPUS.items():
+        (minibank / "questions" / "screening" / f"q02-{name}.yaml").write_bytes(make())
+    folder = minibank / "questions" / "screening"
+    (folder / "q03-self.yaml").symlink_to(folder / "q03-self.yaml")
+    os.mkfifo(folder / "q04-fifo.yaml")
+    reference, _ = lint(minibank.parent)
+    assert reference.returncode == 1 and "not a regular file" in reference.stdout
+    benign = folder / "q01-log-loss.yaml"
+    for run in range(3):
+        if run == 1:  # one benign edit: the other files' results come from the per-file store
+            benign.write_text(benign.read_text() + "# edited\n")
+        result, took = lint(minibank.parent, cache=True)
+        assert took < TIME_BOUND, f"run {run} took {took:.1f}s"
+        assert result.stdout == reference.stdout and result.stderr == ""
+    assert not (minibank.parent / "PWNED").exists()
