@@ -8,7 +8,9 @@ topics, references) plus the facts those rules would otherwise derive from the f
 text only for a document that gets a bank-wide finding. The parent then runs the bank-wide rules (duplicate ids, references
 between questions, unused topics, near duplicates, claims) over the slim copies and lints bank.yaml
 and topics.yaml itself. The result is the same list of findings as mlbank.lint.lint_bank gives; the
-parent never holds every full document, which keeps memory flat as the bank grows.
+parent never holds every full document, which keeps memory flat as the bank grows. What a worker
+returns per file is also what mlbank.file_results remembers, so a later run lints only the files
+that changed and takes the rest from there.
 
 Workers are forked (Linux only): a fork shares the parent's imported modules, so a worker starts in
 milliseconds instead of re-importing pydantic and ruamel. Fork happens before any thread exists
@@ -83,10 +85,10 @@ def lint_root(
 def _recall(
     remembered: FileResults, meta: Document | None, topics: Document | None, files: list[Path]
 ) -> dict[Path, Remembered]:
-    """The files whose stored results still hold: same text, same context."""
+    """The files whose stored results still hold: same bytes, same context."""
     remembered.bind(meta, topics)
     if not remembered.holds_any:
-        return {}  # the first run, or the context changed: no need to read every file here
+        return {}  # the first run, or the context changed: nothing to look up (or hash) per file
     found = {}
     for path in files:
         hit = remembered.recall(path)
