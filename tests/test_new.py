@@ -137,8 +137,26 @@ def test_slug() -> None:
         == "one-two-three-four-five-six-seven-eight"
     )
     assert new.slugify("???") == ""
+    assert new.slugify("a" * 5000) == "a" * 60  # a file name the filesystem accepts
+    assert new.slugify("alpha " + "b" * 100) == "alpha"
+
+
+def test_a_very_long_title_still_makes_a_file(minibank: Path) -> None:
+    title = "Why " + "x" * 5000
+    code, out, _ = create(minibank, "--section", "screening", "--topic", "loss-functions", title=title)
+    assert code == 0 and out.strip().endswith("-why.yaml")
 
 
 def test_title_without_letters_is_a_usage_error(minibank: Path) -> None:
     code, _, err = create(minibank, "--section", "screening", "--topic", "loss-functions", title="???")
     assert code == 2 and "no letters or digits" in err
+
+
+def test_a_failed_write_is_a_clear_error(minibank: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(path: Path, text: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(new, "write_text", full)
+    code, _, err = create(minibank, "--section", "screening", "--topic", "loss-functions")
+    assert code == 2 and "cannot write" in err and "No space left on device" in err
+    assert "internal error" not in err and "Traceback" not in err

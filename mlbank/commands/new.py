@@ -22,6 +22,7 @@ from mlbank.fmt import render, schema_header
 from mlbank.loader import load_document, parse_yaml, read_text
 
 SLUG_WORDS = 8  # file names stay readable; the title holds the rest
+SLUG_CHARS = 60  # and short: far below the 255 bytes a file name may have on common filesystems
 PLACEHOLDERS = {
     "prompt": "TODO: write the question as the interviewer asks it.\n",
     "answer": "TODO: write the model answer.\n",
@@ -56,12 +57,16 @@ def run_new(request: NewQuestion) -> tuple[int, str]:
         raise ConfigError(f"title {request.title!r} has no letters or digits to name the file by")
     qid = next_id(root, section.id_prefix)
     path = root / QUESTIONS_DIR / section.id / f"{qid}-{slug}.yaml"
-    if path.exists():
-        return 1, f"{display_path(path, Path.cwd())} already exists: not overwritten"
+    shown = display_path(path, Path.cwd())
     data = question_data(qid, title, section.id, _minutes(section.minutes_per_question.min), request)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_text(path, render(data, "question", schema_header(path, "question")))
-    return 0, display_path(path, Path.cwd())
+    try:
+        if path.exists():
+            return 1, f"{shown} already exists: not overwritten"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text(path, render(data, "question", schema_header(path, "question")))
+    except OSError as exc:  # a read-only checkout, a full disk: say so, no traceback
+        raise ConfigError(f"cannot write {shown}: {exc.strerror or exc}") from None
+    return 0, shown
 
 
 def question_data(qid: str, title: str, section: str, minutes: float, request: NewQuestion) -> dict[str, Any]:
@@ -85,8 +90,13 @@ def question_data(qid: str, title: str, section: str, minutes: float, request: N
 def slugify(title: str) -> str:
     """'Bias vs. variance: the trade-off' -> 'bias-vs-variance-the-trade-off' (ASCII, kebab-case)."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
-    return "-".join(words[:SLUG_WORDS])
+    slug = ""
+    for word in re.findall(r"[a-z0-9]+", ascii_title.lower())[:SLUG_WORDS]:
+        longer = f"{slug}-{word}" if slug else word
+        if len(longer) > SLUG_CHARS:
+            return slug or word[:SLUG_CHARS]  # whole words only, unless the first is too long alone
+        slug = longer
+    return slug
 
 
 def next_id(root: Path, prefix: str) -> str:
