@@ -62,6 +62,8 @@ def _check_usage(request: ExportRequest) -> None:
         raise ConfigError("--anki-headers works with --format csv only")
     if request.out not in (None, STDOUT) and not Path(request.out).parent.is_dir():
         raise ConfigError(f"--out {request.out}: folder {Path(request.out).parent} does not exist")
+    if request.out not in (None, STDOUT) and Path(request.out).is_dir():
+        raise ConfigError(f"--out {request.out} is a folder: name the file to write")
 
 
 def _lint_errors(bank: Bank, config: Config, cache: Path) -> str:

@@ -145,6 +145,7 @@ def test_json_to_stdout(shared_minibank: Path) -> None:
             "--anki-headers works with --format csv only",
         ),
         (["--format", "json", "--out", "no/such/dir/x.json"], "does not exist"),
+        (["--format", "csv", "--out", "."], "is a folder: name the file to write"),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], message: str, shared_minibank: Path, tmp_path: Path) -> None:
