@@ -280,11 +280,7 @@ class LintCache:
         self.current: Stamps | None = None
 
     def _read(self) -> dict[str, Any]:
-        try:
-            with open(self.path, "rb") as fh:
-                entry = json.loads(fh.read())
-        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
-            return {}
+        entry = read_json(self.path)
         ok = (
             isinstance(entry, dict)
             and entry.get("format") == FORMAT
@@ -362,6 +358,16 @@ def finding_from(raw: dict[str, Any]) -> Finding:
         Severity(raw["severity"]),
         raw["message"],
     )
+
+
+def read_json(path: Path) -> Any:
+    """A cache entry as stored, or None when it is missing, unreadable or not JSON: the caller checks
+    its shape and starts over from nothing rather than trust a damaged entry."""
+    try:
+        with open(path, "rb") as fh:
+            return json.loads(fh.read())
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        return None
 
 
 def write_json(path: Path, entry: Any, top: Path) -> None:

@@ -87,22 +87,21 @@ class FileResults:
             self._known[bucket] = self._read(bucket)
 
     def _read(self, bucket: int) -> dict[str, Any]:
-        try:
-            with open(self.folder / f"{bucket:02x}.json", "rb") as fh:
-                stored = json.loads(fh.read())
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
-            stored = None
+        from mlbank.cache import read_json
+
+        stored = read_json(self._bucket_file(bucket))
         files = (
             stored.get("files")
             if isinstance(stored, dict) and stored.get("context") == self.context
             else None
         )
         if not isinstance(files, dict):
-            self._stale.add(bucket)  # damaged, or from another context: replace it
+            self._stale.add(bucket)  # missing, damaged, or from another context: (re)write it
             return {}
         return files
+
+    def _bucket_file(self, bucket: int) -> Path:
+        return self.folder / f"{bucket:02x}.json"
 
     @property
     def holds_any(self) -> bool:
@@ -156,9 +155,10 @@ class FileResults:
         from mlbank.cache import write_json
 
         for bucket in range(BUCKETS):
-            if bucket in self._stale or self._keep[bucket].keys() != self._known[bucket].keys():
+            stale = bucket in self._stale and (self._keep[bucket] or self._bucket_file(bucket).exists())
+            if stale or self._keep[bucket].keys() != self._known[bucket].keys():
                 entry = {"context": self.context, "files": self._keep[bucket]}
-                write_json(self.folder / f"{bucket:02x}.json", entry, self.top)
+                write_json(self._bucket_file(bucket), entry, self.top)
 
 
 def _bucket(key: str) -> int:

@@ -22,7 +22,6 @@ This module must stay cheap to import: a run in which every file is a hit never 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import sys
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from mlbank import __version__
-from mlbank.cache import code_fingerprint, write_json
+from mlbank.cache import code_fingerprint, read_json, write_json
 
 FORMAT = 1
 LIMIT = 20_000  # digests kept, besides those this run confirmed
@@ -72,11 +71,7 @@ class FmtCache:
 
     def _read(self) -> list[str]:
         """The stored digests, oldest first; [] for a missing, corrupt or foreign entry."""
-        try:
-            with open(self.path, "rb") as fh:
-                entry = json.loads(fh.read())
-        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
-            return []
+        entry = read_json(self.path)
         if not (
             isinstance(entry, dict)
             and entry.get("format") == FORMAT
