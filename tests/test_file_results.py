@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bank_edits import answer_of, edit, replace_answer
 
 from mlbank import parallel
 from mlbank.bank import load_bank
@@ -60,22 +61,8 @@ def question(root: Path, prefix: str) -> Path:
     return next((root / "questions").rglob(f"{prefix}-*.yaml"))
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def answer_of(path: Path) -> str:
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    start = lines.index("answer: |\n")
-    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith((" ", "\n")))
-    return "".join(lines[start:end])
-
-
 def copy_answer(root: Path) -> None:  # a near duplicate of a file that did not change
-    target = question(root, "q33")
-    edit(target, answer_of(target), answer_of(question(root, "q08")))
+    replace_answer(question(root, "q33"), answer_of(question(root, "q08")))
 
 
 EDITS: dict[str, Callable[[Path], None]] = {

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from bank_edits import answer_of, edit, replace_answer
 from cli_runner import invoke
 
 from mlbank import parallel
@@ -25,51 +26,34 @@ needs_fork = pytest.mark.skipif(
 )
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def broken_bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real bank with one problem of each bank-wide and per-file kind planted in it."""
     root = tmp_path_factory.mktemp("parallel") / "bank"
     shutil.copytree(ROOT / "bank", root)
     q = root / QUESTIONS
-    _edit(
+    edit(
         q / "q02-loss-for-binary-classification.yaml",
         "see: [loss-functions, q23,",
         "see: [loss-functions, q99,",
     )
-    _edit(q / "q02-loss-for-binary-classification.yaml", 'says: "4.6"', 'says: "4.7"')
-    _edit(q / "q03-l1-vs-l2-regularization.yaml", "id: q03", "id: q02")
-    _edit(q / "q04-gradient-descent-and-variants.yaml", "topics: [", "topics: [optimisation, ")
-    _edit(q / _name(q, "q05-"), "section:", "# mlbank: ignore[MB200] kept from an old import\nsection:")
+    edit(q / "q02-loss-for-binary-classification.yaml", 'says: "4.6"', 'says: "4.7"')
+    edit(q / "q03-l1-vs-l2-regularization.yaml", "id: q03", "id: q02")
+    edit(q / "q04-gradient-descent-and-variants.yaml", "topics: [", "topics: [optimisation, ")
+    edit(q / _name(q, "q05-"), "section:", "# mlbank: ignore[MB200] kept from an old import\nsection:")
     (q / _name(q, "q06-")).write_text("id: q06\nsection: [unclosed\n", encoding="utf-8")
-    _edit(
+    edit(
         root / "topics.yaml",
         "topics:\n",
         "topics:\n  - id: orphan\n    title: Orphan\n    page: 12\n    summary: |\n      Nothing uses it.\n",
     )
     company = root / "questions" / "company"  # far from screening/ in bank order: another shard
-    _replace_answer(company / _name(company, "q33-"), _answer(q / _name(q, "q08-")))
+    replace_answer(company / _name(company, "q33-"), answer_of(q / _name(q, "q08-")))
     return root
 
 
 def _name(folder: Path, prefix: str) -> str:
     return next(p.name for p in folder.iterdir() if p.name.startswith(prefix))
-
-
-def _answer(path: Path) -> str:
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    start = lines.index("answer: |\n")
-    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith((" ", "\n")))
-    return "".join(lines[start:end])
-
-
-def _replace_answer(path: Path, answer: str) -> None:
-    _edit(path, _answer(path), answer)
 
 
 def _lines(findings: list) -> list[str]:  # type: ignore[type-arg]
