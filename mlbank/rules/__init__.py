@@ -39,6 +39,7 @@ MODULES = (
     "mb206_duplicate_id",
     "mb207_unknown_section",
     "mb208_duplicate_tag",
+    "mb209_duplicate_label",
     "mb300_currency_dollar",
     "mb301_unbalanced_math",
     "mb400_claim_fails",

@@ -2,7 +2,7 @@
 
 Ids are how references, exports and Anki notes find a question; a duplicate makes one of the two
 unreachable. The source page itself numbers two different pairs of questions Q31 and Q32: keep the
-page's number in `label` and give every question its own id.
+page's number in `label`, qualified so labels stay unique (MB209), and give every question its own id.
 
 Bad::
 
@@ -12,7 +12,7 @@ Bad::
 Good::
 
     id: q31     # feature selection vs extraction, label: "Q31 (Bonus)"
-    id: q33     # multi-task loss weighting,        label: Q31
+    id: q33     # multi-task loss weighting,        label: Company Q31
 """
 
 from __future__ import annotations
