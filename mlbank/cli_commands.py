@@ -237,6 +237,35 @@ def new_command(
     sys.exit(code)
 
 
+# --- review ---------------------------------------------------------------------------------------
+
+
+@cli.command("review")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--by", help="Who reviewed: a handle, or the name of a review pass.")
+@click.option("--note", help="What the review found or changed (kept in the stamp).")
+@click.option(
+    "--on",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day of the review, YYYY-MM-DD (default: today).",
+)
+@click.option("--status", is_flag=True, help="List unreviewed, stale and expired questions; exit 1 if any.")
+def review_command(paths: tuple[Path, ...], by: str | None, note: str | None, day: Any, status: bool) -> None:
+    """Record that PATHS (question files or folders) were reviewed, or list what needs review.
+
+    A stamp holds digests of the reviewed fields, so lint (MB600-MB603) knows when a later edit
+    makes it stale. A file with lint errors is not stamped. See docs/REVIEWING.md for the checklist.
+    """
+    from mlbank.commands.review import ReviewRequest, run_review
+
+    request = ReviewRequest(paths, by, note, day.date() if day is not None else None, status)
+    code, output = _guard(lambda: run_review(request))
+    click.echo(output)
+    sys.exit(code)
+
+
 # --- stats ----------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ class Config(NamedTuple):
     per_file_ignores: dict[str, tuple[str, ...]] = {}  # noqa: RUF012 - never mutated
     severity: dict[str, str] = {}  # noqa: RUF012
     strict: bool = False
+    review_max_age: int | None = None  # days; None: reviews never expire
     source: Path | None = None
 
 
@@ -52,7 +53,16 @@ def _read(path: Path, only_if: str = "") -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
 
 
-_KEYS = {"bank", "select", "ignore", "extend-select", "per-file-ignores", "severity", "strict"}
+_KEYS = {
+    "bank",
+    "select",
+    "ignore",
+    "extend-select",
+    "per-file-ignores",
+    "severity",
+    "strict",
+    "review-max-age",
+}
 
 
 def _parse(path: Path, table: dict[str, Any]) -> Config:
@@ -78,6 +88,7 @@ def _parse(path: Path, table: dict[str, Any]) -> Config:
             for k, v in _table(path, "severity", table.get("severity", {})).items()
         },
         strict=_bool(path, "strict", table.get("strict", False)),
+        review_max_age=_days(path, "review-max-age", table.get("review-max-age")),
         source=path,
     )
 
@@ -109,4 +120,12 @@ def _severity(path: Path, value: Any) -> str:
 def _bool(path: Path, key: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{path}: '{key}' must be true or false")
+    return value
+
+
+def _days(path: Path, key: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{path}: '{key}' must be a whole number of days, at least 1 (e.g. 365)")
     return value

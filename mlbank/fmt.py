@@ -94,7 +94,15 @@ QUOTED: dict[str, frozenset[Pattern]] = {
     "bank": frozenset({("levels", "*", "id")}),
 }
 FLOW: dict[str, frozenset[Pattern]] = {
-    "question": frozenset({("topics",), ("see",), ("worked", "*", "where"), ("worked", "*", "domain")}),
+    "question": frozenset(
+        {
+            ("topics",),
+            ("see",),
+            ("worked", "*", "where"),
+            ("worked", "*", "domain"),
+            ("review", "*", "fields"),
+        }
+    ),
     "topics": frozenset(),
     "bank": frozenset(
         {

@@ -86,6 +86,7 @@ def _question(chunk: str, meta: dict[str, Any], page: str) -> Imported:
     data |= {"prompt": prose["prompt"], "answer": prose["answer"]}
     data["rubric"] = {k: prose[f"rubric.{k}"] for k, _ in RUBRIC}
     data["worked"] = meta.get("worked") or []
+    data["review"] = meta.get("review") or []
     clean = {k: v for k, v in data.items() if v is not None and v != []}
     file_name = meta.get("file") if isinstance(meta.get("file"), str) else None
     return Imported(file_name, clean)

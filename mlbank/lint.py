@@ -16,7 +16,7 @@ from mlbank import suppress
 from mlbank.bank import Bank, real_path
 from mlbank.finding import Finding, Severity
 from mlbank.rules import RULES, mb503_suppression
-from mlbank.rules.base import Context, Rule
+from mlbank.rules.base import Context, Rule, RuleOptions
 
 SUPPRESSION = mb503_suppression.RULE
 CLAIM_RULES = frozenset({"MB400", "MB402"})  # the rules that need the claims worker's verdicts
@@ -31,6 +31,7 @@ class Selection:
     severity: dict[str, Severity] = field(default_factory=dict)
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()  # (glob relative to root, codes)
     root: Path | None = None
+    options: RuleOptions = field(default_factory=RuleOptions)
 
     def active(self) -> Iterator[Rule]:
         for rule in RULES.values():
@@ -56,7 +57,7 @@ def lint_bank(
     For a large bank on disk, mlbank.parallel.lint_root gives the same findings using every core.
     """
     selection = selection or Selection()
-    ctx = Context(bank, cache_dir=cache_dir)
+    ctx = Context(bank, cache_dir=cache_dir, options=selection.options)
     return finish(ctx, run_rules(ctx, list(selection.active())), selection, only)
 
 

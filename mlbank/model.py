@@ -65,6 +65,18 @@ class Claim(Strict):
         return self
 
 
+class ReviewStamp(Strict):
+    """One review: who reviewed the question, when, and digests of what they saw (`mlbank review`)."""
+
+    by: Text = Field(description="Who reviewed: a person's handle, or the name of a review pass.")
+    on: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")] = Field(
+        description="The day of the review, YYYY-MM-DD."
+    )
+    digest: str = Field(description="Hash of `fields`, written by `mlbank review`; never edit it by hand.")
+    fields: dict[str, str] = Field(description="Per reviewed field, a hash of its value as data.")
+    note: str | None = None
+
+
 class Question(Strict):
     """One interview question: prompt, model answer, rubric, tags, references and worked numbers."""
 
@@ -87,6 +99,9 @@ class Question(Strict):
     answer: Text
     rubric: Rubric
     worked: list[Claim] = Field(default_factory=list)
+    review: list[ReviewStamp] = Field(
+        default_factory=list, description="Review stamps, oldest first; `mlbank review` appends one."
+    )
 
 
 class Topic(Strict):
@@ -186,6 +201,7 @@ ALL_MODELS: tuple[type[Strict], ...] = (
     Rubric,
     CompanyNote,
     Claim,
+    ReviewStamp,
     Topic,
     Range,
     Section,

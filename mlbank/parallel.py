@@ -117,13 +117,16 @@ def _bank_stage(
 ) -> list[Finding]:
     """In the parent: bank.yaml and topics.yaml, then the bank-wide rules over the slim questions."""
     findings = [f for found in results for f in found.findings]
-    ctx = Context(replace(meta_only, questions=tuple(r.doc for r in results)), cache_dir=cache_dir)
+    questions = tuple(r.doc for r in results)
+    ctx = Context(replace(meta_only, questions=questions), cache_dir=cache_dir, options=selection.options)
     for found in results:
         ctx.prime(found.doc, found.facts)
     bank_wide = [r for r in active if is_bank_wide(r)]
     if uses_claims(bank_wide):
         ctx.start_claims()  # first: the claims worker computes while the rest runs
-    findings += run_rules(Context(meta_only), [r for r in active if not is_bank_wide(r)])
+    findings += run_rules(
+        Context(meta_only, options=selection.options), [r for r in active if not is_bank_wide(r)]
+    )
     findings += run_rules(ctx, bank_wide)
     return finish(ctx, findings, selection)
 
@@ -189,7 +192,9 @@ def _lint_shard(files: list[Path]) -> list[Remembered]:
     w = _WORKER
     selection: Selection = w["selection"]
     docs = load_questions(files, w["cwd"])
-    ctx = Context(Bank(w["root"], w["meta"], w["topics"], docs, questions_only=True))
+    ctx = Context(
+        Bank(w["root"], w["meta"], w["topics"], docs, questions_only=True), options=selection.options
+    )
     active = list(selection.active())
     by_file: dict[str, list[Finding]] = {doc.display: [] for doc in docs}
     for finding in run_rules(ctx, [r for r in active if not is_bank_wide(r)]):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from mlbank.bank import Bank
+from mlbank.review import VERDICTS, review_state
 from mlbank.speech import speaking_minutes
 
 
@@ -27,6 +29,7 @@ class Coverage:
     companies: Counter[str] = field(default_factory=Counter)
     levels: Counter[str] = field(default_factory=Counter)
     time: dict[str, SectionTime] = field(default_factory=dict)
+    reviews: dict[str, Counter[str]] = field(default_factory=dict)  # section -> review status -> questions
 
     @property
     def uncovered_topics(self) -> list[str]:
@@ -41,6 +44,7 @@ class Coverage:
                     "questions": self.time[s].questions,
                     "budget_minutes": round(self.time[s].budget_minutes, 2),
                     "speaking_minutes": round(self.time[s].speaking_minutes, 2),
+                    "review": {k: self.reviews.get(s, Counter())[k] for k in VERDICTS},
                 }
                 for s in self.sections
             },
@@ -50,7 +54,8 @@ class Coverage:
         }
 
 
-def coverage(bank: Bank) -> Coverage:
+def coverage(bank: Bank, review_max_age: int | None = None, today: date | None = None) -> Coverage:
+    """The bank's coverage; a review older than `review_max_age` days (on `today`) counts as expired."""
     meta = bank.meta.data if bank.meta is not None and isinstance(bank.meta.data, dict) else {}
     topics_data = bank.topics.data if bank.topics is not None and isinstance(bank.topics.data, dict) else {}
     cov = Coverage(
@@ -67,6 +72,8 @@ def coverage(bank: Bank) -> Coverage:
         q = doc.data if isinstance(doc.data, dict) else None
         if q is not None:
             _count(cov, q)
+            verdict = review_state(q).verdict(today or date.today(), review_max_age)
+            cov.reviews.setdefault(str(q.get("section")), Counter())[verdict] += 1
     return cov
 
 

@@ -24,7 +24,7 @@ def test_fix_escapes_currency_in_block_and_quoted_text(minibank: Path) -> None:
     text = text.replace("title: Log loss", 'title: "Costs $5 each"  # comment kept')
     path.write_text(text)
     assert lint(str(minibank))[0] == 1
-    code, out = lint("--fix", str(minibank))
+    code, out = lint("--fix", "--ignore", "MB601", str(minibank))  # the edits made the review stale
     assert code == 0, out
     fixed = path.read_text()
     assert "A \\$50 offer and a \\$500 budget" in fixed
@@ -55,7 +55,8 @@ def test_fix_renames_file_to_match_id(minibank: Path) -> None:
     bank_yaml.write_text(bank_yaml.read_text().replace("qf01]", "qf07]"))
     q = minibank / Q
     q.write_text(q.read_text().replace("qf01]", "qf07]"))
-    code, out = lint("--fix", str(minibank))
+    # q01's `see` changed, so its review is stale (MB601, an error in this repository's config)
+    code, out = lint("--fix", "--ignore", "MB601", str(minibank))
     assert code == 0, out
     assert new.exists() and not old.exists()
 

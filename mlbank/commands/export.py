@@ -47,7 +47,7 @@ def run_export(request: ExportRequest) -> tuple[int, str]:
         refusal = _lint_errors(bank, config, Path(cache))
         if refusal:
             return 1, refusal
-        return _export(request, bank, filters, Path(cache))
+        return _export(request, bank, filters, Path(cache), config.review_max_age)
 
 
 def _check_usage(request: ExportRequest) -> None:
@@ -80,9 +80,11 @@ def _lint_errors(bank: Bank, config: Config, cache: Path) -> str:
     return "\n".join(lines)
 
 
-def _export(request: ExportRequest, bank: Bank, filters: Filters, cache: Path) -> tuple[int, str]:
+def _export(
+    request: ExportRequest, bank: Bank, filters: Filters, cache: Path, review_max_age: int | None
+) -> tuple[int, str]:
     try:
-        view = build_view(bank, filters)
+        view = build_view(bank, filters, review_max_age)
     except FilterError as exc:
         raise ConfigError(str(exc)) from None
     options = ExportOptions(anki_headers=request.anki_headers, claims_cache=cache)

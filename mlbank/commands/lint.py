@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -82,6 +83,7 @@ def bank_root(path: Path | None, config: Config) -> Path:
 
 def selection_from(config: Config, options: LintOptions) -> Selection:
     from mlbank.lint import Selection
+    from mlbank.rules.base import RuleOptions
 
     select = options.select or config.select
     return Selection(
@@ -90,7 +92,14 @@ def selection_from(config: Config, options: LintOptions) -> Selection:
         severity={k: Severity(v) for k, v in config.severity.items()},
         per_file_ignores=tuple((glob, frozenset(codes)) for glob, codes in config.per_file_ignores.items()),
         root=config.root,
+        options=RuleOptions(review_max_age=config.review_max_age, today=_today(config)),
     )
+
+
+def _today(config: Config) -> date | None:
+    """The day reviews are aged against: only read when reviews can expire, so the cache key below
+    changes with the date only then."""
+    return date.today() if config.review_max_age is not None else None
 
 
 def config_key(config: Config, options: LintOptions) -> str:
@@ -102,6 +111,8 @@ def config_key(config: Config, options: LintOptions) -> str:
         "severity": sorted(config.severity.items()),
         "per_file": sorted((k, sorted(v)) for k, v in config.per_file_ignores.items()),
         "root": str(config.root),
+        "review_max_age": config.review_max_age,
+        "today": str(_today(config)),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from mlbank.bank import load_bank
 from mlbank.commands.lint import bank_root
 from mlbank.config import find_config
+from mlbank.review import VERDICTS
 from mlbank.stats import Coverage, coverage
 
 
 def run_stats(bank_path: Path | None, fmt: str) -> tuple[int, str]:
-    root = bank_root(bank_path, find_config(Path.cwd()))
-    cov = coverage(load_bank(root))
+    config = find_config(Path.cwd())
+    cov = coverage(load_bank(bank_root(bank_path, config)), config.review_max_age)
     if fmt == "json":
         return 0, json.dumps(cov.as_dict(), indent=2)
-    return 0, "\n\n".join([grid(cov), companies(cov), timing(cov), uncovered(cov)])
+    return 0, "\n\n".join([grid(cov), companies(cov), timing(cov), reviews(cov), uncovered(cov)])
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -64,6 +66,17 @@ def timing(cov: Coverage) -> str:
         )
     header = ["section", "questions", "budget min", "speaking min", "cheat sheet min/q", "rounds' worth"]
     return "Practice time per section\n" + _table(header, rows)
+
+
+def reviews(cov: Coverage) -> str:
+    rows = [
+        [s, str(cov.time[s].questions), *(str(cov.reviews.get(s, Counter())[k]) for k in VERDICTS)]
+        for s in cov.sections
+    ]
+    header = ["section", "questions", *VERDICTS]
+    return "Review state per section (docs/REVIEWING.md; `mlbank review --status` lists them)\n" + _table(
+        header, rows
+    )
 
 
 def uncovered(cov: Coverage) -> str:

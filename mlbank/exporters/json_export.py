@@ -18,6 +18,7 @@ from mlbank.exporters.json_model import (
     ExportBankInfo,
     ExportClaim,
     ExportQuestion,
+    ExportReview,
     ExportSection,
     ExportTopic,
 )
@@ -72,12 +73,18 @@ def topics(view: BankView) -> list[ExportTopic]:
 
 def _question(entry: Entry, values: list[tuple[str | None, str | None]]) -> ExportQuestion:
     q = entry.question
-    data = q.model_dump(exclude={"worked"})
+    data = q.model_dump(exclude={"worked", "review"})
     claims = [
         ExportClaim.model_validate({**c.model_dump(), "value": value, "rounded": rounded})
         for c, (value, rounded) in zip(q.worked, values, strict=True)
     ]
-    return ExportQuestion.model_validate({**data, "worked": claims})
+    stamp = entry.stamp
+    review = (
+        None
+        if stamp is None
+        else ExportReview(by=stamp.by, on=stamp.on.isoformat(), current=entry.review_current)
+    )
+    return ExportQuestion.model_validate({**data, "worked": claims, "review": review})
 
 
 def computed_values(

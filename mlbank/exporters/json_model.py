@@ -20,7 +20,7 @@ from mlbank.model import SCHEMA_BASE
 # - minor: a field or an enum value is added (old consumers keep working: objects are open);
 # - patch: descriptions and documentation only.
 # The schema's `schema_version` pattern pins the major, so a 2.x document fails the 1.x schema.
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"  # 1.1: each question's `review`
 MAJOR = SCHEMA_VERSION.split(".")[0]
 
 
@@ -121,6 +121,17 @@ class ExportClaim(Out):
     rounded: str | None = Field(description="The computed value at the precision the stated number has.")
 
 
+class ExportReview(Out):
+    """The question's newest trusted review stamp (docs/REVIEWING.md)."""
+
+    by: str = Field(description="Who reviewed: a person's handle, or the name of a review pass.")
+    on: str = Field(description="The day of the review, YYYY-MM-DD.")
+    current: bool = Field(
+        description="True when nothing reviewed has changed since and the review has not expired "
+        "(the bank's review-max-age); an app may show only current questions."
+    )
+
+
 class ExportQuestion(Out):
     id: str
     section: str
@@ -135,6 +146,9 @@ class ExportQuestion(Out):
     level: str | None
     time_minutes: float | None
     worked: list[ExportClaim]
+    review: ExportReview | None = Field(
+        description="Added in 1.1. The newest trusted review, or null when the question was never reviewed."
+    )
 
 
 class Export(Out):

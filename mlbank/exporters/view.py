@@ -5,7 +5,8 @@ question ids in natural order within a section (q2 before q10). Every format use
 the CSV rows, the Markdown page and the Anki notes line up with each other.
 
 `--only key=value` filters select questions: values of one key are alternatives (section=a or
-section=b), different keys must all match (section=a and company=google).
+section=b), different keys must all match (section=a and company=google). `--only reviewed` keeps
+only questions whose review is current (docs/REVIEWING.md): reviewed, unchanged since, not expired.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from mlbank.bank import Bank
 from mlbank.loader import Document
 from mlbank.model import BankMeta, Question, Section, Topic
+from mlbank.review import Stamp, review_state
 
 FILTER_KEYS = ("section", "topic", "company")
+REVIEWED = "reviewed"  # the one filter without a value
 
 
 class FilterError(ValueError):
@@ -31,21 +35,29 @@ class Filters:
     """Parsed --only options: key -> allowed values; an absent key does not restrict."""
 
     allowed: tuple[tuple[str, frozenset[str]], ...] = ()
+    reviewed: bool = False  # only questions whose review is current
 
     @classmethod
     def parse(cls, specs: Iterable[str]) -> Filters:
         found: dict[str, set[str]] = {}
+        reviewed = False
         for spec in specs:
+            if spec.strip() == REVIEWED:
+                reviewed = True
+                continue
             key, sep, value = spec.partition("=")
             key, value = key.strip(), value.strip()
             if not sep or not value:
-                raise FilterError(f"--only {spec!r}: write KEY=VALUE, e.g. --only section=screening")
+                raise FilterError(
+                    f"--only {spec!r}: write KEY=VALUE, e.g. --only section=screening, or --only {REVIEWED}"
+                )
             if key not in FILTER_KEYS:
                 raise FilterError(
-                    f"--only {spec!r}: unknown key '{key}'; use one of {', '.join(FILTER_KEYS)}"
+                    f"--only {spec!r}: unknown key '{key}'; use one of {', '.join(FILTER_KEYS)}, "
+                    f"or --only {REVIEWED}"
                 )
             found.setdefault(key, set()).add(value)
-        return cls(tuple((k, frozenset(found[k])) for k in FILTER_KEYS if k in found))
+        return cls(tuple((k, frozenset(found[k])) for k in FILTER_KEYS if k in found), reviewed)
 
     def values(self, key: str) -> frozenset[str] | None:
         return next((v for k, v in self.allowed if k == key), None)
@@ -61,10 +73,13 @@ class Filters:
 
 @dataclass(frozen=True)
 class Entry:
-    """One selected question with the file it came from (for raw claim text and its history)."""
+    """One selected question with the file it came from (for raw claim text and its history), and
+    its review: the newest trusted stamp and whether it is current."""
 
     doc: Document
     question: Question
+    stamp: Stamp | None = None
+    review_current: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,20 +118,33 @@ def natural_key(question_id: str) -> tuple[str, int]:
     return (match.group(1), int(match.group(2))) if match else (question_id, -1)
 
 
-def build_view(bank: Bank, filters: Filters) -> BankView:
-    """The selected questions of a bank that has passed lint (so every model is present)."""
+def build_view(
+    bank: Bank, filters: Filters, review_max_age: int | None = None, today: date | None = None
+) -> BankView:
+    """The selected questions of a bank that has passed lint (so every model is present); a review
+    older than `review_max_age` days on `today` is not current."""
     if bank.meta is None or not isinstance(bank.meta.model, BankMeta):
         raise FilterError(f"{bank.root}: bank.yaml is missing or invalid; run `mlbank lint`")
     meta: BankMeta = bank.meta.model
     topics = bank.topics.model.topics if bank.topics is not None and bank.topics.model is not None else []
     _check_values(filters, meta, topics)
     order = {s.id: i for i, s in enumerate(meta.sections)}
-    entries = [Entry(d, d.model) for d in bank.questions if isinstance(d.model, Question)]
+    day = today or date.today()
+    entries = [
+        _entry(d, d.model, day, review_max_age) for d in bank.questions if isinstance(d.model, Question)
+    ]
     entries.sort(key=lambda e: (order.get(e.question.section, len(order)), natural_key(e.question.id)))
-    kept = tuple(e for e in entries if filters.keeps(e.question))
+    kept = tuple(
+        e for e in entries if filters.keeps(e.question) and (e.review_current or not filters.reviewed)
+    )
     if not kept:
         raise FilterError("the --only filters select no questions; drop one or widen it")
     return BankView(bank.root, meta, tuple(topics), kept)
+
+
+def _entry(doc: Document, question: Question, today: date, max_age: int | None) -> Entry:
+    state = review_state(doc.data if isinstance(doc.data, dict) else {})
+    return Entry(doc, question, state.stamp, state.verdict(today, max_age) == "current")
 
 
 def _check_values(filters: Filters, meta: BankMeta, topics: list[Topic]) -> None:

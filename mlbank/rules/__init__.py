@@ -50,6 +50,10 @@ MODULES = (
     "mb501_speaking_time",
     "mb502_placeholder",
     "mb503_suppression",
+    "mb600_unreviewed",
+    "mb601_stale_review",
+    "mb602_expired_review",
+    "mb603_untrusted_review",
 )
 
 _MODULES: tuple[Rule, ...] = tuple(

@@ -10,6 +10,7 @@ import difflib
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
@@ -52,12 +53,23 @@ def is_bank_wide(rule: Rule) -> bool:
     return bool(getattr(rule, "BANK_WIDE", False))
 
 
+class RuleOptions(NamedTuple):
+    """Settings some rules take from `[tool.mlbank]` (the rest need none)."""
+
+    review_max_age: int | None = None  # days after which a review expires (MB602); None: never
+    today: date | None = None  # what MB602 measures a review's age against; None: the system's date
+
+    def on_day(self) -> date:
+        return self.today or date.today()
+
+
 @dataclass
 class Context:
     """A loaded bank plus the indexes several rules need, computed once."""
 
     bank: Bank
     cache_dir: Any = None  # Path | None: where claim verdicts are cached
+    options: RuleOptions = field(default_factory=RuleOptions)
     _claims_thread: threading.Thread | None = field(default=None, init=False, repr=False)
     _claims: list[tuple[Located, Verdict]] = field(default_factory=list, init=False, repr=False)
     _claims_error: BaseException | None = field(default=None, init=False, repr=False)

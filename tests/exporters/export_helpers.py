@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from cli_runner import NEUTRAL
 from click.testing import CliRunner
 
 from mlbank.cli import cli
@@ -26,8 +27,7 @@ class Run(NamedTuple):
 
 def export(*args: str | Path, cwd: Path | None = None) -> Run:
     old = Path.cwd()
-    if cwd is not None:
-        os.chdir(cwd)
+    os.chdir(cwd or NEUTRAL)
     try:
         result = CliRunner().invoke(cli, ["export", *map(str, args)], catch_exceptions=False)
     finally:

@@ -46,8 +46,9 @@ def test_validates_against_published_schema(mini_json: Path) -> None:
 def test_question_carries_every_field_and_computed_claims(mini_json: Path) -> None:
     q01 = json.loads(mini_json.read_text(encoding="utf-8"))["questions"][0]
     expected = {"id", "section", "label", "title", "prompt", "answer", "rubric", "topics", "see"}
-    expected |= {"companies", "level", "time_minutes", "worked"}
+    expected |= {"companies", "level", "time_minutes", "worked", "review"}
     assert set(q01) == expected
+    assert q01["review"] == {"by": "fixture-review", "on": "2026-12-06", "current": True}
     assert set(q01["rubric"]) == {"strong_hire", "lean_hire", "no_hire"}
     assert q01["time_minutes"] == 2 and isinstance(q01["time_minutes"], int)
     assert "\\$50" in q01["answer"] and "$-\\log(0.01) \\approx 4.6$" in q01["answer"]

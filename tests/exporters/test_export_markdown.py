@@ -184,6 +184,7 @@ def _question(chunk: str, meta: dict[str, Any], h: str) -> Question:
     data["companies"] = [
         {**c, "expects": prose[f"companies.{i}.expects"]} for i, c in enumerate(meta["companies"])
     ]
+    data["review"] = meta.get("review", [])  # written only when the question has stamps
     data = {k: v for k, v in data.items() if v is not None}
     data["companies"] = [{k: v for k, v in c.items() if v is not None} for c in data["companies"]]
     return Question.model_validate(data)

@@ -7,6 +7,7 @@ Each case changes the mini bank (whole files, text edits, or an oversized file) 
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from ruamel.yaml import YAML
 from mlbank.bank import load_bank
 from mlbank.lint import Selection, lint_bank
 from mlbank.rules import RULES
+from mlbank.rules.base import RuleOptions
 
 CASES_DIR = Path(__file__).parent / "cases"
 MINIBANK = Path(__file__).parent.parent / "fixtures" / "minibank"
@@ -51,11 +53,18 @@ def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
     shutil.copytree(MINIBANK, bank)
     apply_case(bank, case)
     selected = frozenset({code, *case.get("select", [])})  # some rules need others to run too
-    findings = [f for f in lint_bank(load_bank(bank, cwd=bank), Selection(select=selected)) if f.code == code]
+    selection = Selection(select=selected, options=_options(case.get("options") or {}))
+    findings = [f for f in lint_bank(load_bank(bank, cwd=bank), selection) if f.code == code]
     got = sorted((f.path, f.line, f.column) for f in findings)
     want = sorted(tuple(e) for e in case["expect"])
     assert got == want, "\n".join(f"{f.path}:{f.line}:{f.column}: {f.message}" for f in findings)
     assert all(f.code == code and f.message for f in findings)
+
+
+def _options(spec: dict[str, Any]) -> RuleOptions:
+    """A case's `options` (what [tool.mlbank] would set), with `today` as an ISO date."""
+    today = spec.get("today")
+    return RuleOptions(spec.get("review_max_age"), date.fromisoformat(today) if today else None)
 
 
 def test_every_rule_has_failing_and_passing_cases() -> None:
