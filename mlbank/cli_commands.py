@@ -97,24 +97,23 @@ def lint(
 
 @cli.command("rules")
 def rules_command() -> None:
-    """List every rule: code, name, default severity and summary."""
-    from mlbank.rules import RULES, summary
+    """List every rule: code, name, default severity, the severity the configuration gives it, summary."""
+    from mlbank.commands.rules import run_rules_list
 
-    for code, rule in RULES.items():
-        click.echo(f"{code}  {rule.RULE.name:<22} {rule.RULE.severity.value:<8} {summary(rule)}")
+    code, output = _guard(run_rules_list)
+    click.echo(output)
+    sys.exit(code)
 
 
 @cli.command("rule")
 @click.argument("code_or_name")
 def rule_command(code_or_name: str) -> None:
-    """Explain one rule, with a bad and a good example."""
-    from mlbank.rules import RULES, lookup
+    """Explain one rule, with a bad and a good example, and the severity the configuration gives it."""
+    from mlbank.commands.rules import run_rule
 
-    rule = lookup(code_or_name)
-    if rule is None:
-        raise UsageProblem(f"no rule '{code_or_name}'; `mlbank rules` lists {len(RULES)} rules")
-    click.echo(f"{rule.RULE.code} [{rule.RULE.name}] ({rule.RULE.severity.value})\n")
-    click.echo((rule.__doc__ or "").strip())
+    code, output = _guard(lambda: run_rule(code_or_name))
+    click.echo(output)
+    sys.exit(code)
 
 
 # --- calc -----------------------------------------------------------------------------------------
@@ -156,7 +155,15 @@ def calc(
 @click.option("--bank", type=click.Path(path_type=Path), default=None, help="Bank directory.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
 def import_command(page: Path, bank: Path | None, check: bool) -> None:
-    """Create or update question files from a Markdown page in the layout `mlbank export` writes."""
+    """Create or update question files from a Markdown page: a draft typed by hand, or a page
+    `mlbank export --format markdown` wrote.
+
+    A draft question is a heading holding its title; its fields as `key: value` lines under it
+    (section and topics required, id unless the heading starts with `<id> · `); then Prompt,
+    Model answer and Rubric headings one level below it, and Strong hire, Lean hire and No hire
+    under the rubric. `mlbank new --markdown` writes a draft to start from. Nothing is written
+    unless every question on the page is valid.
+    """
     from mlbank.commands.importer import run_import
 
     code, output = _guard(lambda: run_import(page, bank, check))
@@ -222,17 +229,52 @@ def fmt_command(paths: tuple[Path, ...], check: bool, diff: bool, no_cache: bool
 )
 @click.option("--company", "companies", multiple=True, help="Company id from bank.yaml (repeatable).")
 @click.option("--bank", type=click.Path(path_type=Path), default=None, help="Bank directory.")
+@click.option(
+    "--markdown",
+    is_flag=True,
+    help="Write a Markdown draft, <id>-<slug>.md in the current folder, to fill in and `mlbank import`.",
+)
 def new_command(
-    title: str, section: str, topics: tuple[str, ...], companies: tuple[str, ...], bank: Path | None
+    title: str,
+    section: str,
+    topics: tuple[str, ...],
+    companies: tuple[str, ...],
+    bank: Path | None,
+    markdown: bool,
 ) -> None:
     """Create questions/<section>/<id>-<slug>.yaml with the next free id and TODO placeholders.
 
-    Prints the new file's path. Lint fails on the file (MB502) until every TODO is written.
+    Prints the new file's path. Lint fails on the file (MB502) until every TODO is written. With
+    --markdown, the same question as a Markdown draft in the current folder instead: write the text
+    under its headings, then `mlbank import` it.
     """
     from mlbank.commands.new import NewQuestion, run_new
 
-    request = NewQuestion(title, section, tuple(dict.fromkeys(topics)), tuple(dict.fromkeys(companies)), bank)
+    request = NewQuestion(
+        title, section, tuple(dict.fromkeys(topics)), tuple(dict.fromkeys(companies)), bank, markdown
+    )
     code, output = _guard(lambda: run_new(request))
+    click.echo(output, err=code != EXIT_OK)
+    sys.exit(code)
+
+
+# --- init -----------------------------------------------------------------------------------------
+
+
+@cli.command("init")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def init_command(directory: Path | None) -> None:
+    """Start a bank of your own in DIRECTORY (default: the current folder).
+
+    Writes bank.yaml and topics.yaml with comments, one example question that passes lint, the JSON
+    Schemas the files' first lines name, a .pre-commit-config.yaml (fill in its repository), a review
+    checklist (docs/REVIEWING.md) and [tool.mlbank] in pyproject.toml, or an mlbank.toml. Never
+    overwrites a file: if one exists, nothing is written (exit 1); an existing pre-commit
+    configuration or review checklist is left as it is.
+    """
+    from mlbank.commands.init import run_init
+
+    code, output = _guard(lambda: run_init(directory))
     click.echo(output, err=code != EXIT_OK)
     sys.exit(code)
 

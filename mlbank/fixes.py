@@ -3,33 +3,70 @@
 Fixes edit the file's text (never re-dump it), so comments, quoting and layout stay as the author
 wrote them. Each fixed file is re-parsed and its data compared with the data the fix intends; if
 they differ, the file is left alone. Writes are atomic.
+
+In every bank file: tab indentation that keeps it from loading is replaced with spaces where only one
+reading exists (mlbank.tab_indent); trailing whitespace leaves every text but a Markdown line break of
+exactly two spaces (MB106); a number or boolean written where text belongs is quoted as written
+(MB105). In question files: currency dollars are escaped (MB300), repeated tags dropped (MB208), and a
+file whose name does not match its id is renamed (MB103).
+
+A text is edited in place where its characters sit at known columns (a `|` block, a one-line plain
+value); a quoted text is replaced whole by a one-line double-quoted string, which `mlbank fmt` writes
+back as a `|` block where it is prose. A folded `>` block or plain text over several lines is left to
+`mlbank fmt`, with a note saying so: nothing is skipped silently.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from mlbank.atomic import write_text
-from mlbank.bank import Bank
-from mlbank.loader import Document, FieldPath, node_extent, parse_yaml
+from mlbank.bank import Bank, validator
+from mlbank.loader import Document, FieldPath, NodeInfo, Problem, load_document, node_extent, parse_yaml
 from mlbank.markup import currency_dollars, escape_currency
-from mlbank.rules.base import prose_fields
+from mlbank.rules.base import dotted, prose_fields
+from mlbank.rules.mb106_trailing_whitespace import texts
 from mlbank.rules.mb208_duplicate_tag import duplicates
+from mlbank.tab_indent import untab
+from mlbank.trailing_whitespace import trailing_blanks, without_trailing_blanks
 
 STEM = re.compile(r"^[a-z]+[0-9]+-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+# What a YAML double-quoted scalar may not hold bare (JSON's string syntax escapes the rest).
+_UNQUOTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 class Edit(NamedTuple):
-    """Replace columns [start, end) of a 1-based line, or whole lines when `lines` is set."""
+    """Replace from column `start` of 1-based `line` to column `end` of line `last` (0: the same line),
+    or, when `lines` is set, delete that many whole lines starting at `line`."""
 
     line: int
     start: int
     end: int
     text: str
-    lines: int = 0  # > 0: delete this many whole lines starting at `line`
+    lines: int = 0
+    last: int = 0
+
+
+@dataclass
+class Plan:
+    """The fixes for one file: the edits, the data they must give, how many problems they fix, and
+    notes on what was left alone."""
+
+    expected: dict[str, Any]
+    edits: list[Edit] = field(default_factory=list)
+    count: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, edits: list[Edit], path: FieldPath, value: Any, problems: int) -> None:
+        self.edits += edits
+        _set(self.expected, path, value)
+        self.count += problems
 
 
 class FixResult(NamedTuple):
@@ -39,52 +76,168 @@ class FixResult(NamedTuple):
 
 def fix_bank(bank: Bank) -> FixResult:
     fixed, messages = 0, []
-    ids = [d.data.get("id") for d in bank.questions if isinstance(d.data, dict)]
-    for doc in bank.questions:
+    documents = []
+    for doc, kind in _documents(bank):
+        doc, note, replaced = _untab(doc, kind)
+        fixed += replaced
+        messages += [note] if note else []
+        documents.append((doc, kind))
+    ids = [d.data.get("id") for d, k in documents if k == "question" and isinstance(d.data, dict)]
+    for doc, kind in documents:
         if not isinstance(doc.data, dict) or doc.problems:
             continue
-        edits, expected, count = _text_fixes(doc)
-        if edits:
-            if _apply(doc, edits, expected):
-                fixed += count
-                messages.append(f"{doc.display}: fixed {count} problem(s)")
+        plan = _plan(doc, kind)
+        messages += plan.notes
+        if plan.edits:
+            if _apply(doc, plan.edits, plan.expected):
+                fixed += plan.count
+                messages.append(f"{doc.display}: fixed {plan.count} problem(s)")
             else:
                 messages.append(f"{doc.display}: not fixed: the result would not load back as intended")
-        renamed = _rename(doc, ids)
+        renamed = _rename(doc, ids) if kind == "question" else None
         if renamed:
             fixed += 1
             messages.append(renamed)
     return FixResult(fixed, messages)
 
 
-def _text_fixes(doc: Document) -> tuple[list[Edit], dict[str, Any], int]:
-    expected = copy.deepcopy(doc.data)
-    edits: list[Edit] = []
-    for path, text in prose_fields(doc.data):
-        new = _currency_edits(doc, path, text)
-        if new:
-            edits += new
-            _set(expected, path, escape_currency(text))
-    dupes = list(duplicates(doc.data))
-    for path, _ in reversed(dupes):  # remove later items first so indexes stay valid
-        edit = _removal(doc, path)
-        if edit is not None:
-            edits.append(edit)
-            del expected[path[0]][path[1]]
-    return edits, expected, len(edits)
+def _documents(bank: Bank) -> list[tuple[Document, str]]:
+    """Each document to fix, with its kind: bank.yaml and topics.yaml first, as the bank lists them."""
+    own = [] if bank.questions_only else [(bank.meta, "bank"), (bank.topics, "topics")]
+    return [(d, k) for d, k in own if d is not None] + [(d, "question") for d in bank.questions]
 
 
-def _currency_edits(doc: Document, path: FieldPath, text: str) -> list[Edit]:
+def _untab(doc: Document, kind: str) -> tuple[Document, str | None, bool]:
+    """(the document, loaded again when its tab indentation was replaced; a note; whether it was)."""
+    if not any(p.kind is Problem.SYNTAX for p in doc.problems):
+        return doc, None, False
+    repaired = untab(doc.text)
+    if repaired is None:
+        return doc, None, False
+    note = f"{doc.display}: {repaired.describe()}"
+    if repaired.text is None:
+        return doc, note, False
+    write_text(doc.path, repaired.text)
+    return load_document(doc.path, doc.display, validator(kind)), note, True
+
+
+# --- planning the edits ---------------------------------------------------------------------------
+
+
+def _plan(doc: Document, kind: str) -> Plan:
+    plan = Plan(copy.deepcopy(doc.data))
+    prose = dict(prose_fields(doc.data)) if kind == "question" else {}
+    for path, text in {**prose, **dict(texts(doc.data))}.items():
+        _fix_text(doc, path, text, path in prose, plan)
+    for path, edit, raw in _unquoted(doc):
+        plan.add([edit], path, raw, 1)
+    if kind == "question":
+        for path, _ in reversed(list(duplicates(doc.data))):  # later items first: indexes stay valid
+            removal = _removal(doc, path)
+            if removal is not None:
+                plan.edits.append(removal)
+                _delete(plan.expected, path)
+                plan.count += 1
+    return plan
+
+
+def _fix_text(doc: Document, path: FieldPath, text: str, prose: bool, plan: Plan) -> None:
+    """Plan the edits that escape currency (in prose) and drop accidental trailing whitespace."""
+    dollars = currency_dollars(text) if prose else []
+    new = without_trailing_blanks(escape_currency(text) if dollars else text)
     info = doc.nodes.get(path)
-    single_line = info is not None and "\n" not in (info.raw or "").rstrip("\n")
-    if info is None or not (info.style == "|" or (single_line and info.style in ("", "'", '"'))):
-        return []  # positions inside folded or multi-line flow scalars are not exact: leave them
-    escape = "\\\\" if info.style == '"' else "\\"
-    out = []
-    for offset in currency_dollars(text):
-        where = doc.text_position(path, offset)
-        out.append(Edit(where.line, where.column - 1, where.column - 1, escape))
-    return out
+    if new == text or info is None:
+        return
+    edits: list[Edit] = []
+    if info.style == "|":
+        edits = _block_edits(doc, path, text, dollars)
+    elif info.style == "" and "\n" not in (info.raw or ""):  # one line, no escapes: exact columns
+        edits = [_insertion(doc, path, offset) for offset in dollars]
+    elif info.style in ("'", '"'):
+        edits = _replacement(doc, info, new)
+    if edits:
+        plan.add(edits, path, new, len(dollars) + sum(not b.hard_break for b in trailing_blanks(text)))
+        return
+    why = {">": "it is a folded > block", "": "it is plain text over several lines"}.get(
+        info.style or "", "its characters could not be placed in the file"
+    )
+    plan.notes.append(
+        f"{doc.display}: {dotted(path)} not fixed: {why}; `mlbank fmt` rewrites it (removing its trailing "
+        "whitespace), then `mlbank lint --fix` can do the rest"
+    )
+
+
+def _block_edits(doc: Document, path: FieldPath, text: str, dollars: list[int]) -> list[Edit]:
+    """Edits inside a `|` block, whose lines are the text's lines, indented: [] if one cannot be placed."""
+    edits = [_insertion(doc, path, offset) for offset in dollars]
+    lines = doc.text.split("\n")
+    for blank in trailing_blanks(text):
+        if blank.hard_break:
+            continue
+        number = doc.text_position(path, blank.offset).line
+        content = lines[number - 1].rstrip("\r") if number <= len(lines) else ""
+        if not content.endswith(blank.blank):
+            return []
+        start = len(content) - len(blank.blank) if blank.line else 0  # a blank line: its indent too
+        edits.append(Edit(number, start, len(content), ""))
+    return edits
+
+
+def _insertion(doc: Document, path: FieldPath, offset: int) -> Edit:
+    """A backslash before the currency dollar at `offset` (plain or block text: exact columns)."""
+    where = doc.text_position(path, offset)
+    return Edit(where.line, where.column - 1, where.column - 1, "\\")
+
+
+def _replacement(doc: Document, info: NodeInfo, new: str) -> list[Edit]:
+    """A quoted scalar written again whole, as a one-line double-quoted string; [] if it is not where
+    the parser said."""
+    lines = doc.text.split("\n")
+    line, column = info.value.line, info.value.column - 1
+    start = sum(len(text) + 1 for text in lines[: line - 1]) + column
+    end = _closing_quote(doc.text, start)
+    if end is None:
+        return []
+    last = doc.text.count("\n", 0, end) + 1
+    end_column = end - (doc.text.rfind("\n", 0, end) + 1)
+    return [Edit(line, column, end_column, _double_quoted(new), last=last)]
+
+
+def _closing_quote(text: str, start: int) -> int | None:
+    """Where the quoted scalar opening at `start` ends (just past its closing quote)."""
+    quote = text[start : start + 1]
+    if quote not in ("'", '"'):
+        return None
+    i = start + 1
+    while i < len(text):
+        if quote == '"' and text[i] == "\\":
+            i += 2  # an escape: the next character is never the closing quote
+        elif text[i] == quote and quote == "'" and text[i + 1 : i + 2] == "'":
+            i += 2  # '' is a quote inside single quotes
+        elif text[i] == quote:
+            return i + 1
+        else:
+            i += 1
+    return None
+
+
+def _double_quoted(text: str) -> str:
+    """`text` as a one-line YAML double-quoted scalar (JSON's string syntax is a subset of YAML's)."""
+    return _UNQUOTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def _unquoted(doc: Document) -> Iterator[tuple[FieldPath, Edit, str]]:
+    """A number or boolean written plain where the schema wants text (MB105), quoted as written."""
+    lines = doc.text.split("\n")
+    for error in doc.schema_errors:
+        info = doc.nodes.get(error.loc)
+        if error.type != "string_type" or info is None or info.style != "" or not info.raw:
+            continue
+        if not isinstance(error.input, (bool, int, float)):  # null has nothing to quote
+            continue
+        line, column, raw = info.value.line, info.value.column - 1, info.raw
+        if lines[line - 1][column : column + len(raw)] == raw:
+            yield error.loc, Edit(line, column, column + len(raw), _double_quoted(raw)), raw
 
 
 def _removal(doc: Document, path: FieldPath) -> Edit | None:
@@ -114,15 +267,25 @@ def _set(data: Any, path: FieldPath, value: Any) -> None:
     data[path[-1]] = value
 
 
+def _delete(data: Any, path: FieldPath) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    del data[path[-1]]
+
+
+# --- applying them --------------------------------------------------------------------------------
+
+
 def _apply(doc: Document, edits: list[Edit], expected: dict[str, Any]) -> bool:
-    lines = doc.text.splitlines(keepends=True)
+    lines = doc.text.split("\n")
     for edit in sorted(edits, reverse=True):
         if edit.lines:
             del lines[edit.line - 1 : edit.line - 1 + edit.lines]
-        else:
-            text = lines[edit.line - 1]
-            lines[edit.line - 1] = text[: edit.start] + edit.text + text[edit.end :]
-    new_text = "".join(lines)
+            continue
+        last = edit.last or edit.line
+        head, tail = lines[edit.line - 1][: edit.start], lines[last - 1][edit.end :]
+        lines[edit.line - 1 : last] = [head + edit.text + tail]
+    new_text = "\n".join(lines)
     data, _, problems = parse_yaml(new_text)
     if problems or data != expected:
         return False

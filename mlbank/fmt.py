@@ -2,20 +2,28 @@
 
 Formatting goes through ruamel's round-trip mode so comments survive, and then proves itself: the
 result is loaded back (by our own safe loader and by ruamel's safe loader) and must give exactly the
-data the file held before, or nothing is returned. The canonical form:
+data the file held before, less the repairs below, or nothing is returned. The canonical form:
 
 - keys in the order of the pydantic model's fields at every level, unknown keys after them in their
   own order (nothing is ever dropped);
 - prose (prompt, answer, rubric levels, a company's `expects`, topic summaries, bank and section
   descriptions) and any other multi-line text as literal blocks `|`, whose chomping (`|-`, `|+`) keeps
-  the string exactly; literal text is never rewrapped;
-- a claim's `says` and `tolerance` and level names double-quoted; other strings plain when every YAML
-  loader (1.2 core, ruamel 1.2, YAML 1.1) reads them back as the same string, else double-quoted;
-- flow style for `topics`, `see`, a plan task's `refs`, a claim's `where` and `domain`, and bank.yaml's
-  ranges, companies and levels (`[a, b]`, `{min: 2, max: 3}`); block style everywhere else, so that
-  the layout follows from the data alone (`render` of loaded data gives the file back);
+  the string exactly; literal text is never rewrapped, and prose is never turned into a quoted
+  scalar: a block holding what a block cannot (a control character, U+2028) is refused instead;
+- a claim's `says` and `tolerance`, `settings` entries and level names double-quoted; other strings
+  plain when every YAML loader (1.2 core, ruamel 1.2, YAML 1.1) reads them back as the same string,
+  else double-quoted;
+- flow style for `topics`, `see`, `settings`, a plan task's `refs`, a claim's `where` and `domain`,
+  and bank.yaml's ranges, companies and levels (`[a, b]`, `{min: 2, max: 3}`); block style everywhere
+  else, so that the layout follows from the data alone (`render` of loaded data gives the file back);
 - numbers exactly as written (`2.50` stays `2.50`; ruamel would re-render them);
 - the `# yaml-language-server: $schema=...` line first.
+
+The repairs, the safe fixes `mlbank lint --fix` also makes: trailing whitespace is removed from every
+text, except a Markdown line break of exactly two spaces (mlbank.trailing_whitespace); a number written
+where text belongs (`says: 0.090`, a `tolerance`, a level) is quoted exactly as written, so its digits
+survive; and tab indentation that keeps the file from loading is replaced with spaces where only one
+reading exists (mlbank.tab_indent).
 
 Where ruamel's own emitter gets YAML wrong (a folded double-quoted string after an escape gains a
 space; long plain keys are folded; folded plain lines end in a space), `_Emitter` writes it instead.
@@ -37,7 +45,7 @@ import re
 import sys
 import typing
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -60,7 +68,10 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tokens import CommentToken
 
-from mlbank.loader import parse_yaml, resolve_plain
+from mlbank.loader import FieldPath, NodeInfo, parse_yaml, resolve_plain
+from mlbank.paths import SCHEMA_DIR, project_root
+from mlbank.tab_indent import untab
+from mlbank.trailing_whitespace import without_trailing_blanks
 
 WIDTH = 100
 SCHEMA_FILES = {
@@ -88,7 +99,13 @@ PROSE: dict[str, frozenset[Pattern]] = {
 }
 QUOTED: dict[str, frozenset[Pattern]] = {
     "question": frozenset(
-        {("level",), ("companies", "*", "level"), ("worked", "*", "says"), ("worked", "*", "tolerance")}
+        {
+            ("level",),
+            ("companies", "*", "level"),
+            ("worked", "*", "says"),
+            ("worked", "*", "tolerance"),
+            ("settings", "*"),  # numbers as written, like says
+        }
     ),
     "topics": frozenset(),
     "bank": frozenset({("levels", "*", "id")}),
@@ -100,6 +117,7 @@ FLOW: dict[str, frozenset[Pattern]] = {
             ("see",),
             ("worked", "*", "where"),
             ("worked", "*", "domain"),
+            ("settings",),
             ("review", "*", "fields"),
         }
     ),
@@ -128,26 +146,29 @@ class FormatError(Exception):
     """The file cannot be formatted; the message says why (the file itself is left alone)."""
 
 
-def schema_header(path: Path, kind: str) -> str:
-    """The editor hint line for a file: a path to schema/<kind>.schema.json relative to the file.
+def schema_header(path: Path, kind: str, schema_dir: Path | None = None) -> str:
+    """The editor hint line for a file: a path to <kind>.schema.json relative to the file.
 
-    The schema folder sits in the project root (the folder holding pyproject.toml); outside a
-    project, next to the bank folder (as `../schema` from bank.yaml).
+    The schemas are the ones in `schema_dir`, or else the nearest `schema/<kind>.schema.json` that
+    exists between the file and its project root (mlbank.paths.project_root), so the line resolves
+    wherever the project keeps them. With none there yet, it names the project root's `schema/`,
+    where `mlbank init` and `mlbank schema --write` put them: writing them makes the line resolve.
     """
     folder = path.resolve().parent
-    root = _project_root(folder)
-    target = root / "schema" / SCHEMA_FILES[kind]
+    name = SCHEMA_FILES[kind]
+    target = schema_dir.resolve() / name if schema_dir is not None else _nearest_schema(folder, name)
     return "# yaml-language-server: $schema=" + Path(os.path.relpath(target, folder)).as_posix()
 
 
-def _project_root(folder: Path) -> Path:
+def _nearest_schema(folder: Path, name: str) -> Path:
+    """Never above the project root: a schema/ folder there belongs to something else."""
+    root = project_root(folder)
     for candidate in (folder, *folder.parents):
-        if (candidate / "pyproject.toml").is_file():
-            return candidate
-    for candidate in (folder, *folder.parents):
-        if (candidate / "bank.yaml").is_file():
-            return candidate.parent
-    return folder
+        if (candidate / SCHEMA_DIR / name).is_file():
+            return candidate / SCHEMA_DIR / name
+        if candidate == root:
+            break
+    return root / SCHEMA_DIR / name
 
 
 # --- public entry points --------------------------------------------------------------------------
@@ -157,13 +178,14 @@ def format_text(text: str, kind: str, header: str | None = None) -> str:
     """The canonical text of a bank file; raises FormatError when it cannot be done safely.
 
     `header` is the schema line to add when the file has none (None: add nothing). A changed
-    result is checked three ways before it is returned: it loads to the same data, it keeps every
-    comment, and formatting it again changes nothing.
+    result is checked three ways before it is returned: it loads to the same data (less the
+    repairs: see `intended`), it keeps every comment, and formatting it again changes nothing.
     """
-    result, body = _format(text, kind, header)
+    source = _without_tab_indentation(text)
+    result, body = _format(source, kind, header)
     if result == text:
         return result
-    problem = changed_data(text, result)
+    problem = changed_data(source, result, kind)
     if problem is not None:
         raise FormatError(f"formatting would change the data ({problem}); please report this")
     lost = _lost_comment(body, result)
@@ -181,6 +203,16 @@ def format_text(text: str, kind: str, header: str | None = None) -> str:
         why = f"ruamel loses the comment {lost!r} when it reads the result back: move it" if lost else ""
         raise FormatError(f"formatting is not stable here: {why or 'please report this'}")
     return result
+
+
+def _without_tab_indentation(text: str) -> str:
+    """The text with the tab indentation that keeps it from loading replaced, where that is safe."""
+    repaired = untab(text)
+    if repaired is None:
+        return text
+    if repaired.text is None:
+        raise FormatError(repaired.describe())
+    return repaired.text
 
 
 def _format(text: str, kind: str, header: str | None) -> tuple[str, str]:
@@ -206,17 +238,18 @@ def _format(text: str, kind: str, header: str | None) -> tuple[str, str]:
 
 
 def render(data: dict[str, Any], kind: str, header: str | None = None) -> str:
-    """Canonical text for new data (for `mlbank new`); the same layout `format_text` gives."""
-    return _render(_commented(data), kind, header)
+    """Canonical text for new data (for `mlbank new` and `mlbank import`): the layout `format_text`
+    gives, holding exactly `data` (the repairs are `format_text`'s, for files an author edited)."""
+    return _render(_commented(data), kind, header, repair=False)
 
 
-def changed_data(before: str, after: str) -> str | None:
-    """Why `after` does not load to the same data as `before` (by both loaders), or None."""
-    old, _, _ = parse_yaml(before)
+def changed_data(before: str, after: str, kind: str) -> str | None:
+    """Why `after` does not load (by both loaders) to the data fmt means to write for `before`, or None."""
+    old, nodes, _ = parse_yaml(before)
     new, _, problems = parse_yaml(after)
     if problems:
         return f"the result does not load: {problems[0].message}"
-    where = _difference(old, new, ())
+    where = _difference(intended(old, nodes, kind), new, ())
     if where is not None:
         return f"mlbank's loader reads {where} differently"
     try:
@@ -224,10 +257,26 @@ def changed_data(before: str, after: str) -> str | None:
         old_safe, new_safe = safe.load(before), safe.load(after)
     except YAMLError as exc:
         return f"ruamel's safe loader fails: {exc}"
-    where = _difference(old_safe, new_safe, ())
+    where = _difference(intended(old_safe, nodes, kind), new_safe, ())
     if where is not None:
         return f"ruamel's safe loader reads {where} differently"
     return None
+
+
+def intended(value: Any, nodes: Mapping[FieldPath, NodeInfo], kind: str, path: FieldPath = ()) -> Any:
+    """The data fmt writes for loaded data: every text without accidental trailing whitespace, and a
+    number where text belongs (QUOTED) as the text it was written as (`nodes` hold that text)."""
+    if isinstance(value, str):
+        return without_trailing_blanks(value)
+    if isinstance(value, dict):
+        return {k: intended(v, nodes, kind, (*path, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [intended(v, nodes, kind, (*path, i)) for i, v in enumerate(value)]
+    info = nodes.get(path)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and info is not None and info.style == "" and info.raw and _matches(path, QUOTED[kind]):
+        return info.raw
+    return value
 
 
 def _lost_comment(before: str, after: str) -> str | None:
@@ -368,10 +417,15 @@ class _Emitter(RoundTripEmitter):
         return self.column + 1 + len(word) <= self.best_width or self.column <= (self.indent or 0)
 
     def _printable(self, ch: str) -> bool:
-        if "\x20" <= ch <= "\x7e":
-            return True
-        wide = "\xa0" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd" or ch >= "\U00010000"
-        return bool(self.allow_unicode) and wide
+        return "\x20" <= ch <= "\x7e" or (bool(self.allow_unicode) and _yaml_printable(ch))
+
+    def determine_block_hints(self, text: Any) -> Any:
+        """A block whose text starts with a tab states its indentation (`|2`): libyaml reads a tab
+        where it looks for the indentation as an error."""
+        hints, indent, indicator = super().determine_block_hints(text)
+        if text.startswith("\t"):
+            return "2" + hints, 2, indicator
+        return hints, indent, indicator
 
     def _escape(self, ch: str) -> str:
         if ch in self.ESCAPE_REPLACEMENTS:
@@ -413,8 +467,8 @@ def _split_header(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def _render(tree: CommentedMap, kind: str, header: str | None) -> str:
-    _Canon(kind).mapping(tree, (), 0)
+def _render(tree: CommentedMap, kind: str, header: str | None, repair: bool = True) -> str:
+    _Canon(kind, repair).mapping(tree, (), 0)
     out = io.StringIO()
     _rt().dump(tree, out)
     body = out.getvalue()
@@ -468,12 +522,27 @@ def plain_ok(text: str, flow: bool = False, yaml11: bool = True) -> bool:
 def literal_ok(text: str) -> bool:
     """Whether `text` can be a literal block scalar that reads back exactly.
 
-    Block scalars cannot hold control characters, and a space right before a line break or at the
-    very end is not kept reliably by every emitter: those strings are double-quoted instead.
+    A block holds any character YAML calls printable, tabs and trailing spaces included (`_Emitter`
+    writes them); not control characters, nor the line separators YAML 1.1 and 1.2 read differently.
     """
-    if not text or text.endswith(" ") or " \n" in text:
-        return False
-    return all(ch == "\n" or (ch.isprintable() and ch not in _BREAKLIKE) for ch in text)
+    return bool(text) and all(ch in "\t\n" or _yaml_printable(ch) for ch in text)
+
+
+def _yaml_printable(ch: str) -> bool:
+    """YAML's printable characters (c-printable), less line breaks, the byte-order mark and tab."""
+    wide = "\xa0" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd" or ch >= "\U00010000"
+    return ("\x20" <= ch <= "\x7e" or wide) and ch not in _BREAKLIKE
+
+
+def _no_block(text: str, path: tuple[Any, ...]) -> str:
+    """Why a text written as a block cannot stay one."""
+    from mlbank.rules.base import dotted
+
+    char = next(ch for ch in text if not (ch in "\t\n" or _yaml_printable(ch)))
+    return (
+        f"{dotted(path)} holds U+{ord(char):04X} (a control character, line separator or byte-order "
+        "mark), which a | block cannot hold: remove or replace it"
+    )
 
 
 def _matches(path: tuple[Any, ...], patterns: frozenset[Pattern]) -> bool:
@@ -691,8 +760,9 @@ class _Canon:
     cannot stand in flow context at all.
     """
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, repair: bool) -> None:
         self.kind = kind
+        self.repair = repair  # make the repairs `intended` names, or keep the data exactly
         self.orders = _key_orders(kind)
 
     def mapping(self, node: CommentedMap, path: tuple[Any, ...], indent: int, free: bool = True) -> None:
@@ -765,13 +835,18 @@ class _Canon:
         return ("\n" in value or _matches(path, PROSE[self.kind])) and literal_ok(value)
 
     def scalar(self, value: Any, path: tuple[Any, ...], allow_block: bool, flow: bool) -> Any:
+        quoted = _matches(path, QUOTED[self.kind])
+        if self.repair and isinstance(value, _Verbatim) and quoted:  # a number where text belongs
+            return DoubleQuotedScalarString(value.text)  # its digits, quoted
         if not isinstance(value, str) or _is_collection(value):
             return value
-        text = str(value)
-        if _matches(path, QUOTED[self.kind]):
+        text = without_trailing_blanks(str(value)) if self.repair else str(value)
+        if quoted:
             return DoubleQuotedScalarString(text)
         if allow_block and self._literal(text, path):
             return LiteralScalarString(text)
+        if _is_block(value) and ("\n" in text or _matches(path, PROSE[self.kind])) and text:
+            raise FormatError(_no_block(text, path))  # never turn a block into a quoted scalar
         if plain_ok(text, flow):
             return PlainScalarString(text)
         return DoubleQuotedScalarString(text)

@@ -41,6 +41,10 @@ class Selection:
     def is_active(self, code: str) -> bool:
         return any(rule.RULE.code == code for rule in self.active())
 
+    def severity_of(self, code: str, name: str) -> Severity | None:
+        """The severity the configuration gives a rule's findings; None: its default stands."""
+        return self.severity.get(code) or self.severity.get(name)
+
 
 def _matches(rule: Rule, names: frozenset[str]) -> bool:
     return any(rule.RULE.code.startswith(n.upper()) for n in names) or rule.RULE.name in names
@@ -127,5 +131,5 @@ def _exempt(finding: Finding, path: Path | None, selection: Selection) -> bool:
 
 
 def _with_severity(finding: Finding, selection: Selection) -> Finding:
-    override = selection.severity.get(finding.code) or selection.severity.get(finding.name)
+    override = selection.severity_of(finding.code, finding.name)
     return finding._replace(severity=override) if override else finding

@@ -10,6 +10,7 @@ source text is kept, so `4.60` never silently becomes 4.6.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import stat
@@ -26,6 +27,10 @@ MAX_DEPTH = 32
 MAX_NODES = 50_000
 
 FieldPath = tuple[str | int, ...]
+
+# The line breaks the parsers count (YAML 1.1: also NEL, LS, PS), and one-line quoted scalars as written.
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_QUOTED = {'"': re.compile(r'"(?:[^"\\]|\\.)*"'), "'": re.compile(r"'(?:[^']|'')*'")}
 
 CORE_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq"))
 
@@ -127,6 +132,22 @@ class Document:
             return Position(info.value.line, info.value.column + quote + col)
         return info.value
 
+    def written(self, path: FieldPath) -> tuple[str, str] | None:
+        """A scalar written on one line: its text as written (quotes included) and the rest of its
+        line; None for block and multi-line scalars, collections and unknown paths."""
+        info = self.nodes.get(path)
+        if info is None or not isinstance(info.raw, str) or info.style not in ("", "'", '"'):
+            return None
+        lines = _source_lines(self.source())
+        line = lines[info.value.line - 1] if info.value.line <= len(lines) else ""
+        start = info.value.column - 1
+        if info.style == "":
+            shown = info.raw if line.startswith(info.raw, start) else None
+        else:
+            match = _QUOTED[info.style].match(line, start)
+            shown = match[0] if match else None
+        return None if shown is None else (shown, line[start + len(shown) :])
+
     def _indent_of_block(self, path: FieldPath, info: NodeInfo) -> int:
         if path not in self._block_indent:
             lines = self.source().splitlines()
@@ -137,6 +158,11 @@ class Document:
                     break
             self._block_indent[path] = indent
         return self._block_indent[path]
+
+
+@functools.lru_cache(maxsize=8)  # a rule asks for several values of one file in a row
+def _source_lines(text: str) -> list[str]:
+    return LINE_BREAK.split(text)
 
 
 class Reparsed(Mapping[FieldPath, NodeInfo]):
@@ -464,24 +490,61 @@ def parse_yaml(text: str) -> tuple[Any, dict[FieldPath, NodeInfo], list[LoadProb
     try:
         data = walk.run(_make_parser(text).get_event)
     except _Refused as refused:
-        return None, walk.nodes, [*walk.problems, refused.problem]
+        return None, walk.nodes, [*walk.problems, _text_hint(refused.problem, text)]
     except MarkedYAMLError as exc:
-        return None, walk.nodes, [*walk.problems, _syntax_problem(exc)]
-    except (YAMLError, ValueError, RecursionError, MemoryError) as exc:
+        return None, walk.nodes, [*walk.problems, _syntax_problem(exc, text)]
+    except (YAMLError, ValueError, AssertionError) as exc:  # the pure-Python parser asserts on `%YAML 1.3`
+        problem = LoadProblem(Problem.SYNTAX, Position(1, 1), f"YAML syntax error: {exc}")
+        return None, walk.nodes, [*walk.problems, problem]
+    except (RecursionError, MemoryError) as exc:
         return None, walk.nodes, [*walk.problems, LoadProblem(Problem.SYNTAX, Position(1, 1), str(exc))]
     if walk.documents == 0 or data is None:
         walk.problems.append(LoadProblem(Problem.EMPTY, Position(1, 1), "the file holds no YAML document"))
     return data, walk.nodes, walk.problems
 
 
-def _syntax_problem(exc: Any) -> LoadProblem:
+def _syntax_problem(exc: Any, text: str) -> LoadProblem:
+    """The parser's complaint, plus the slip behind it and its fix when mlbank.yaml_hints knows it."""
+    from mlbank.yaml_hints import Mark, explain
+
     mark = exc.problem_mark or exc.context_mark
     where = Position(mark.line + 1, mark.column + 1) if mark is not None else Position(1, 1)
-    context = exc.context or ""
-    if context and exc.context_mark is not None and exc.context_mark is not mark:
-        context += f" (started at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
-    what = ": ".join(str(p) for p in (context, exc.problem) if p)
+    said = ": ".join(str(p) for p in (exc.context, exc.problem) if p)
+    context = exc.context_mark
+    hint = explain(
+        text,
+        said,
+        Mark(where.line - 1, where.column - 1),
+        Mark(context.line, context.column) if context is not None else None,
+    )
+    if hint is not None:
+        # The hint may move the finding to where the fix goes; the parser's place stays in the text.
+        moved = (hint.line, hint.column) != where
+        at = f" at line {where.line}, column {where.column}" if moved else ""
+        problem = exc.problem or exc.context
+        text = hint.text[:1].upper() + hint.text[1:]
+        return LoadProblem(
+            Problem.SYNTAX, Position(hint.line, hint.column), f"YAML syntax error{at}: {problem}. {text}"
+        )
+    context_text = exc.context or ""
+    if context_text and context is not None and context is not mark:
+        context_text += f" (started at line {context.line + 1}, column {context.column + 1})"
+    what = ": ".join(str(p) for p in (context_text, exc.problem) if p)
     return LoadProblem(Problem.SYNTAX, where, f"YAML syntax error: {what}")
+
+
+def _text_hint(problem: LoadProblem, text: str) -> LoadProblem:
+    """An alias, anchor or tag refused where a new author meant text (`title: *Note`): say so."""
+    from mlbank.yaml_hints import quote_fix
+
+    if problem.kind not in (Problem.ALIAS, Problem.TAG):
+        return problem
+    fix = quote_fix(text, problem.position.line, problem.position.column)
+    return (
+        problem._replace(message=f"{problem.message}; if it is text, quote the value: {fix}")
+        if fix
+        else problem
+    )
 
 
 # --- files -> documents ---------------------------------------------------------------------------

@@ -8,6 +8,11 @@ The scan goes left to right through each paragraph. A `$` followed by an amount 
 it opens a span that reads as math: one closed later in the paragraph by a `$` that hugs its content
 (as Pandoc requires) and holding no English words (`$5 \\times 5 = 25$` is math; `$50 offer for a
 customer worth $` is not).
+
+A `$` with a space (or `(`) before it and none after it can only open a span (Pandoc: a closing `$`
+has a non-space character on its left). So when a span is still open at such a `$`, the open span is
+the one left unclosed, and the scan reports it there rather than pairing it with the next span's
+opener and reporting that span's correct closing `$` further on.
 """
 
 from __future__ import annotations
@@ -26,11 +31,13 @@ _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z{_^])[A-Za-z]{2,}", re.ASCII)
+_BEFORE_AN_OPENER = frozenset(" \t\n(")
 
 
 class Unbalanced(NamedTuple):
     offset: int
     delimiter: str
+    next_span: int | None = None  # where the next span opens, when that cut this one off
 
 
 class MathScan(NamedTuple):
@@ -78,15 +85,31 @@ def _scan_paragraph(
     i = 0
     while i < len(dollars):
         offset, delim = dollars[i]
-        closer = next((j for j in range(i + 1, len(dollars)) if dollars[j][1] == delim), None)
+        closer, next_span = _closer(text, dollars, i)
         if delim == "$" and _AMOUNT.match(text, offset + 1) and not _is_math(text, offset, dollars, closer):
             currency.append(offset)
             i += 1
         elif closer is None:
-            unbalanced.append(Unbalanced(offset, delim))
+            unbalanced.append(Unbalanced(offset, delim, next_span))
             i += 1
         else:
             i = closer + 1
+
+
+def _closer(text: str, dollars: list[tuple[int, str]], i: int) -> tuple[int | None, int | None]:
+    """The index of the delimiter that closes the span opened at `i`, or None and, when the next
+    `$` opens a span of its own instead, that `$`'s offset."""
+    delim = dollars[i][1]
+    closer = next((j for j in range(i + 1, len(dollars)) if dollars[j][1] == delim), None)
+    if closer is not None and delim == "$" and _opens_only(text, dollars[closer][0]):
+        return None, dollars[closer][0]
+    return closer, None
+
+
+def _opens_only(text: str, offset: int) -> bool:
+    """A `$` that cannot close a span: space or `(` on its left, a non-space on its right."""
+    after = text[offset + 1 : offset + 2]
+    return text[offset - 1 : offset] in _BEFORE_AN_OPENER and after != "" and not after.isspace()
 
 
 def _is_math(text: str, offset: int, dollars: list[tuple[int, str]], closer: int | None) -> bool:

@@ -48,7 +48,9 @@ class Claim(Strict):
     says: str | None = Field(
         None, description="The number exactly as the prose writes it; its digits fix the precision."
     )
-    expr: Text = Field(description="Arithmetic expression; ^ and ** are power, log is natural.")
+    expr: Text = Field(
+        description="Arithmetic expression; ^ and ** are power, log is natural, pi and e are the constants."
+    )
     equals: str | None = Field(None, description="For identities: the other side.")
     where: dict[Name, str | int | float] = Field(default_factory=dict, description="Names bound to values.")
     domain: dict[Name, str] = Field(
@@ -99,6 +101,12 @@ class Question(Strict):
     answer: Text
     rubric: Rubric
     worked: list[Claim] = Field(default_factory=list)
+    settings: list[Text] = Field(
+        default_factory=list,
+        description="Numbers the prose states like results that are givens, not computed (a chosen "
+        'temperature, a quoted rate), written exactly as in the prose ("0.25"): lint asks no claim '
+        "for them. Not shown to learners.",
+    )
     review: list[ReviewStamp] = Field(
         default_factory=list, description="Review stamps, oldest first; `mlbank review` appends one."
     )

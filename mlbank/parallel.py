@@ -34,9 +34,9 @@ from mlbank.loader import Document
 from mlbank.paths import question_files
 from mlbank.rules.base import Context, Rule, is_bank_wide
 
-# What the bank-wide rules read of a question's data (MB203 topics, MB205 see and id, MB206 id, MB209
-# label); their other inputs come as DocFacts (claims, fingerprints, suppressions).
-SLIM_KEYS = frozenset({"id", "topics", "see", "label"})
+# What the bank-wide rules read of a question's data (MB203 topics, MB205 see and id, MB206 id, section
+# and review, MB209 label); their other inputs come as DocFacts (claims, fingerprints, suppressions).
+SLIM_KEYS = frozenset({"id", "topics", "see", "label", "section", "review"})
 NEAR_DUPLICATE = "MB500"
 MIN_FILES_PER_JOB = 250  # below this, forking and shipping results cost more than they save
 SHARD_FILES = 250  # files per task: small shards even out the workers and bound their memory

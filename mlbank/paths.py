@@ -8,6 +8,8 @@ from pathlib import Path
 BANK_FILE = "bank.yaml"
 TOPICS_FILE = "topics.yaml"
 QUESTIONS_DIR = "questions"
+SCHEMA_DIR = "schema"  # the JSON Schemas that bank files' `# yaml-language-server` lines name
+PROJECT_FILES = ("mlbank.toml", "pyproject.toml")  # where mlbank.config looks for the configuration
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -46,3 +48,17 @@ def find_bank(start: Path) -> Path | None:
         if (candidate / BANK_FILE).is_file():
             return candidate
     return None
+
+
+def project_root(start: Path) -> Path:
+    """The project a path belongs to: the nearest folder at or above it holding mlbank.toml or
+    pyproject.toml; failing that, the folder above the nearest bank; failing that, `start` itself.
+
+    The schema folder lives here (`mlbank init`, `mlbank schema --write`), as in this repository.
+    """
+    here = real_path(start)
+    for folder in (here, *here.parents):
+        if any((folder / name).is_file() for name in PROJECT_FILES):
+            return folder
+    bank = find_bank(here)
+    return bank.parent if bank is not None else here

@@ -1,4 +1,5 @@
-"""`mlbank fmt`: canonical text, comments kept, data never changed, files written atomically or not at all."""
+"""`mlbank fmt`: canonical text, comments kept, data never changed (but for the repairs
+`fmt.intended` names), files written atomically or not at all."""
 
 from __future__ import annotations
 
@@ -100,7 +101,7 @@ rubric:
 worked:
   - says: "4.6"
     expr: -log(0.01)
-    tolerance: 0.05
+    tolerance: "0.05"
 extra: kept, after the known keys
 """
 
@@ -212,8 +213,9 @@ def test_flow_context_is_stricter() -> None:
 
 def test_literal_refuses_what_a_block_cannot_hold() -> None:
     assert literal_ok("two\nlines\n")
-    assert not literal_ok("trailing space \nnext")
+    assert literal_ok("trailing space \nnext") and literal_ok("a\ttab") and literal_ok("no-break\xa0space")
     assert not literal_ok("bell \x07")
+    assert not literal_ok("line\u2028separator") and not literal_ok("byte-order\ufeffmark")
     assert not literal_ok("")
 
 
@@ -327,7 +329,7 @@ def test_refused_file_is_reported_and_untouched(minibank: Path) -> None:
     before = snapshot(minibank)[broken]
     code, out = run("fmt", cwd=minibank)
     assert code == 1
-    assert f"{QF}: not formatted: line 3: YAML syntax error" in out
+    assert f"{QF}: not formatted: line 2: YAML syntax error" in out  # at the unclosed [
     assert "2 files reformatted, 1 file left unchanged, 1 file not formatted" in out
     assert broken.read_bytes() == before
 
@@ -679,18 +681,21 @@ def _loaders_agree(text: str, data: Any) -> bool:
 )
 @given(yaml_files(), st.sampled_from(["question", "bank", "topics"]))
 def test_fmt_is_lossless_and_idempotent(text: str, kind: str) -> None:
-    data, _, problems = parse_yaml(text)
+    data, source_nodes, problems = parse_yaml(text)
     assume(not problems and isinstance(data, dict))
     try:
         once = format_text(text, kind)
-    except FormatError:
-        if _loaders_agree(text, data):
+    except FormatError as exc:
+        # Refusing is right where the two parsers read this text differently, and where a block holds
+        # a character a block cannot be written with (fmt never turns a block into a quoted scalar).
+        if _loaders_agree(text, data) and "which a | block cannot hold" not in str(exc):
             raise
-        assume(False)  # the two parsers read this text differently: refusing is right
+        assume(False)
     assert format_text(once, kind) == once
     again, nodes, problems = parse_yaml(once)
     assert not problems
-    assert fmt._difference(data, again, ()) is None  # (format_text also checked ruamel's safe loader)
+    expected = fmt.intended(data, source_nodes, kind)  # less trailing whitespace; numbers in text quoted
+    assert fmt._difference(expected, again, ()) is None  # (format_text also checked ruamel's safe loader)
     assert {n.style for n in nodes.values()} <= {None, "", '"', "|"}  # never single quotes or folds
 
 
@@ -712,12 +717,12 @@ def commented_files(draw: Any) -> str:
 )
 @given(commented_files(), st.sampled_from(["question", "bank", "topics"]))
 def test_fmt_keeps_comments_or_refuses(text: str, kind: str) -> None:
-    data, _, problems = parse_yaml(text)  # a comment may have landed inside a scalar: still valid
+    data, source_nodes, problems = parse_yaml(text)  # a comment may have landed inside a scalar: still valid
     assume(not problems and isinstance(data, dict))
     try:
         once = format_text(text, kind)
     except FormatError:  # e.g. a comment inside [...], which ruamel cannot keep: refused, not lost
         assume(False)
     assert format_text(once, kind) == once
-    assert fmt._difference(data, parse_yaml(once)[0], ()) is None
+    assert fmt._difference(fmt.intended(data, source_nodes, kind), parse_yaml(once)[0], ()) is None
     assert not Counter(fmt._comments(text)) - Counter(fmt._comments(once))

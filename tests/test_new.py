@@ -27,7 +27,7 @@ def create(bank: Path, *args: str, title: str = "Cross-entropy vs. Brier score")
 
 def test_creates_the_next_id_with_every_required_field(minibank: Path) -> None:
     code, out, _ = create(minibank, "--section", "screening", "--topic", "loss-functions")
-    assert code == 0 and out == NEW + "\n"
+    assert code == 0 and out == f"created {NEW}\n"
     text = (minibank / NEW).read_text()
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../../../schema/question.schema.json"
     data = parse_yaml(text)[0]

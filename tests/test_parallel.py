@@ -128,7 +128,7 @@ def test_a_slim_document_pickles_without_positions_yet_finds_them() -> None:
     path = ROOT / "bank" / QUESTIONS / "q02-loss-for-binary-classification.yaml"
     full = load_document(path, "q02.yaml", None)
     slim = full.slim(parallel.SLIM_KEYS)
-    assert set(slim.data) == {"id", "topics", "see", "label"}
+    assert set(slim.data) == {"id", "topics", "see", "label", "section", "review"}
     restored = pickle.loads(pickle.dumps(slim))
     assert len(pickle.dumps(slim)) < len(full.text) + 2_000  # the text and a few keys, no nodes
     for path_ in [("id",), ("see", 1), ("worked", 0, "says"), ("answer",)]:

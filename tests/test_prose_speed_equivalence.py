@@ -23,7 +23,7 @@ from mlbank.rules.mb501_speaking_time import _placeholder
 _PLAIN_NUMBER = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
 _PLAIN_STATED = (
     re.compile(
-        r"(?:(?<![<>!=:])=(?!=)|\u2248|\\approx(?![A-Za-z]))[ \t]*(?:\\?\$)?[ \t]*"
+        r"(?:(?<![<>!=:])=(?!=)|\u2248|\\approx(?![A-Za-z]))[ \t]*(?:\n[ \t]*)?(?:\\?\$)?[ \t]*"
         rf"(?P<token>-?{_PLAIN_NUMBER}{prose_module._SUFFIX})"
     ),
     re.compile(rf"(?P<token>{_PLAIN_NUMBER}(?:x|\u00d7|:[0-9]+(?:\.[0-9]+)?(?![0-9:])|%(?=[ \t]+of\b)))"),
@@ -68,7 +68,7 @@ def test_appears_matches_its_plain_form(says: str, text: str) -> None:
         ("1,2345x", []),  # a shorter number cannot take the suffix either
         ("3:12.5: and", [(0, "3:12")]),  # the ratio still backtracks out of its decimals
         ("2\u00d73x", [(2, "3x")]),
-        ("x = 5 and 3x, then 2:1 = 7", [(4, "5"), (10, "3x"), (19, "2:1"), (25, "7")]),  # merged in order
+        ("1 + x = 5 and 3x, then 2:1 = 7", [(8, "5"), (14, "3x"), (23, "2:1"), (29, "7")]),  # merged in order
         ("a 3x and a 2:1 split", [(2, "3x"), (11, "2:1")]),  # no '=': one pattern, already in order
     ],
 )

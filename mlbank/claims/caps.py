@@ -24,7 +24,7 @@ from fractions import Fraction
 from typing import NamedTuple, TypeAlias
 
 from mlbank.claims.errors import ClaimError
-from mlbank.claims.tree import BinOp, Call, Expr, Neg, Num, Var
+from mlbank.claims.tree import CONSTANTS, BinOp, Call, Const, Expr, Neg, Num, Var
 
 MAX_EXPONENT = 10_000
 MAX_EXP_ARGUMENT = 1_000
@@ -71,6 +71,9 @@ class _Caps:
         if isinstance(expr, Num):
             value = _to_float(expr.value)
             return _Facts(value, value, _log10_abs(expr.value), True, False)
+        if isinstance(expr, Const):
+            value = CONSTANTS[expr.name]
+            return _Facts(value, value, math.log10(value), True, False)
         if isinstance(expr, Var):
             if expr.name not in self.ranges:
                 return _Facts(*_ANY, math.inf, False, False)

@@ -1,7 +1,7 @@
 """Evaluating claims with sympy. The only module that imports sympy; only the worker imports it.
 
 Trees from expr.py become sympy objects directly (``Rational`` from each exact literal, ``Symbol``,
-operators, ``sympy.log`` ...): no string ever reaches sympify, which would eval it.
+``pi`` and ``E`` for the constants, operators, ``sympy.log`` ...): no string ever reaches sympify, which would eval it.
 
 - says: claims: the value is exact when it is rational; otherwise every comparison with a bound is
   the sign of ``value - bound`` from ``N(..., strict=True)``, which raises PrecisionExhausted rather
@@ -34,7 +34,7 @@ from sympy.core.evalf import PrecisionExhausted  # type: ignore[import-untyped]
 
 from mlbank.claims.domain import Domain
 from mlbank.claims.errors import ClaimError
-from mlbank.claims.expr import BinOp, Call, Expr, Neg, Num, Var
+from mlbank.claims.expr import BinOp, Call, Const, Expr, Neg, Num, Var
 from mlbank.claims.prepare import PreparedClaim, prepare_claim
 from mlbank.claims.spec import ClaimSpec, Verdict, spec_to_json
 from mlbank.claims.stated import StatedValue, format_decimal, format_exact
@@ -99,10 +99,15 @@ _FUNCTIONS: dict[str, Any] = {
 }
 
 
+_CONSTANTS: dict[str, Any] = {"pi": sympy.pi, "e": sympy.E}
+
+
 def build(expr: Expr, env: Mapping[str, SymExpr]) -> SymExpr:
     """The sympy object for ``expr``; every name must be in ``env`` (a Symbol or a Rational)."""
     if isinstance(expr, Num):
         return sympy.Rational(expr.value.numerator, expr.value.denominator)
+    if isinstance(expr, Const):
+        return _CONSTANTS[expr.name]
     if isinstance(expr, Var):
         return env[expr.name]
     if isinstance(expr, Neg):

@@ -3,8 +3,9 @@
 sympy's ``sympify`` and ``parse_expr`` call ``eval``; emptying ``__builtins__`` does not stop
 ``().__class__.__bases__[0].__subclasses__()``. So file text only ever reaches ``ast.parse``, which
 builds a syntax tree and runs nothing, and that tree is walked against a whitelist: numbers, names,
-``+ - * / ^`` (``^`` means power, as in the question files), unary minus and the functions in
-``FUNCTIONS``. Anything else is refused with the construct and its 1-based column.
+the exact constants ``pi`` and ``e``, ``+ - * / ^`` (``^`` means power, as in the question files),
+unary minus and the functions in ``FUNCTIONS``. Anything else is refused with the construct and its
+1-based column.
 
 Decimal literals become exact fractions from their source text, so ``(1-0.9)^2`` is exactly 1/100.
 
@@ -21,8 +22,10 @@ from fractions import Fraction
 from mlbank.claims.caps import check_caps
 from mlbank.claims.errors import ClaimError
 from mlbank.claims.tree import (
+    CONSTANTS,
     BinOp,
     Call,
+    Const,
     Expr,
     Neg,
     Num,
@@ -35,9 +38,11 @@ from mlbank.claims.tree import (
 )
 
 __all__ = [
+    "CONSTANTS",
     "FUNCTIONS",
     "BinOp",
     "Call",
+    "Const",
     "Expr",
     "Neg",
     "Num",
@@ -75,7 +80,14 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "max": (2, None),
 }
 
-_ALLOWED = "numbers, names, + - * / ^, parentheses and the functions " + ", ".join(FUNCTIONS)
+_ALLOWED = "numbers, names, pi, e, + - * / ^, parentheses and the functions " + ", ".join(FUNCTIONS)
+# How each constant is named in messages, and the spellings that mean it but would be free names.
+_CONSTANT_NAMES = {"pi": "the constant pi (3.14159...)", "e": "Euler's number e (2.71828...)"}
+NEAR_CONSTANTS = {
+    "E": "for Euler's number write e",
+    "PI": "for the constant write pi",
+    "Pi": "for the constant write pi",
+}
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*", re.ASCII)
 _LITERAL = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE](?P<exp>[-+]?[0-9]+))?", re.ASCII)
 _OPEN, _CLOSE = "([{", ")]}"
@@ -104,9 +116,10 @@ def _check_characters(text: str) -> None:
         )
     for index, char in enumerate(text):
         if not " " <= char <= "~":
+            hint = "; for \u03c0 write pi" if char == "\u03c0" else ""
             raise ClaimError(
                 f"character {char!r} at column {index + 1} is not allowed: write expressions in "
-                "plain ASCII (digits 0-9, letters, + - * / ^ and parentheses)",
+                f"plain ASCII (digits 0-9, letters, + - * / ^ and parentheses){hint}",
                 index + 1,
             )
     if not text.strip():
@@ -281,7 +294,9 @@ class _Builder:
         # The source text, not the float: 0.1 must be exactly 1/10.
         return Num(Fraction(text), column)
 
-    def _name(self, name: str, column: int) -> Var:
+    def _name(self, name: str, column: int) -> Var | Const:
+        if name in CONSTANTS:
+            return Const(name, column)
         check_name(name, column)
         return Var(name, column)
 
@@ -316,6 +331,11 @@ def check_name(name: str, column: int | None = None) -> None:
     if name in FUNCTIONS:
         raise ClaimError(
             f"{name!r}{where} is a function, not a name: call it as {name}(...) or rename the value",
+            column,
+        )
+    if name in CONSTANTS:
+        raise ClaimError(
+            f"{name!r}{where} is {_CONSTANT_NAMES[name]} in claims, not a name: rename the value",
             column,
         )
 

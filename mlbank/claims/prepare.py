@@ -15,6 +15,7 @@ from typing import NamedTuple
 from mlbank.claims.domain import Domain, parse_domain
 from mlbank.claims.errors import ClaimError
 from mlbank.claims.expr import (
+    NEAR_CONSTANTS,
     Expr,
     Var,
     check_caps,
@@ -85,7 +86,7 @@ def _check_kind(spec: ClaimSpec, bare: bool) -> None:
             field="expr",
         )
     if spec.tolerance is not None and spec.says is None:
-        raise ClaimError("only says: claims take a tolerance: remove it", field="tolerance")
+        raise ClaimError("only says: claims take tolerance:, so remove it", field="tolerance")
     if spec.domain and spec.equals is None:
         raise ClaimError(
             "only equals: identities take a domain; a says: claim computes one number, so give each name a value in where:",
@@ -227,7 +228,7 @@ def _check_bound(
             advice = "bind it in where: (a says: claim needs a value for every name)"
         else:
             advice = "bind it in where: or declare it in domain:"
-        hint = "; for Euler's number write exp(1)" if name == "e" else ""
+        hint = f"; {NEAR_CONSTANTS[name]}" if name in NEAR_CONSTANTS else ""
         raise ClaimError(f"unbound name {name!r}: {advice}{hint}", column, field)
 
 

@@ -6,12 +6,17 @@ from two texts compares equal. Walks are iterative where trees may be deep.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal, TypeAlias
 
 Op = Literal["+", "-", "*", "/", "^"]
+
+# The exact constants a claim may name, with a float for the static caps (evaluation uses sympy's
+# exact pi and E). Lower-case e, as formulas print it; "E" stays free for an author's own name.
+CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,14 @@ class Num:
 
 @dataclass(frozen=True)
 class Var:
+    name: str
+    column: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Const:
+    """A constant of CONSTANTS, kept by name so that it stays exact until sympy evaluates it."""
+
     name: str
     column: int = field(default=0, compare=False, repr=False)
 
@@ -47,7 +60,7 @@ class Call:
     column: int = field(default=0, compare=False, repr=False)
 
 
-Expr: TypeAlias = Num | Var | BinOp | Neg | Call
+Expr: TypeAlias = Num | Const | Var | BinOp | Neg | Call
 
 
 def children(expr: Expr) -> tuple[Expr, ...]:

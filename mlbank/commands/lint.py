@@ -63,8 +63,12 @@ def default_bank(config: Config) -> Path:
     for candidate in candidates:
         if candidate is not None and (candidate / BANK_FILE).is_file():
             return candidate.resolve()
-    where = config.bank if config.bank is not None else Path("bank")
-    raise ConfigError(f"no bank found: {where / BANK_FILE} does not exist; pass the bank directory")
+    if config.bank is not None:  # configured, so a bank was started: it moved, or the path is wrong
+        raise ConfigError(f"no bank found: {config.bank / BANK_FILE} does not exist; pass the bank directory")
+    raise ConfigError(
+        f"no bank found: {Path('bank') / BANK_FILE} does not exist; pass the bank directory, "
+        "or start a bank here with `mlbank init`"
+    )
 
 
 def bank_root(path: Path | None, config: Config) -> Path:
@@ -176,7 +180,15 @@ def fix_target(target: Target) -> list[str]:
     bank = load_bank(target.bank)
     if target.only is not None:
         wanted = {real_path(p) for p in target.only}
-        bank = replace(bank, questions=tuple(d for d in bank.questions if real_path(d.path) in wanted))
+        meta, topics = (
+            d if d is not None and real_path(d.path) in wanted else None for d in (bank.meta, bank.topics)
+        )
+        bank = replace(
+            bank,
+            meta=meta,
+            topics=topics,
+            questions=tuple(d for d in bank.questions if real_path(d.path) in wanted),
+        )
     result = fix_bank(bank)
     return [*result.messages, f"Fixed {result.fixed} problem(s)."] if result.fixed or result.messages else []
 

@@ -19,6 +19,7 @@ from mlbank.bank import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, display_path, que
 from mlbank.commands.lint import bank_root
 from mlbank.config import ConfigError, find_config
 from mlbank.fmt import render, schema_header
+from mlbank.importer import render_draft
 from mlbank.loader import load_document, parse_yaml, read_text
 
 SLUG_WORDS = 8  # file names stay readable; the title holds the rest
@@ -40,6 +41,7 @@ class NewQuestion:
     topics: tuple[str, ...]
     companies: tuple[str, ...] = ()
     bank: Path | None = None
+    markdown: bool = False  # a Markdown draft in the working folder, for `mlbank import`
 
 
 def run_new(request: NewQuestion) -> tuple[int, str]:
@@ -57,16 +59,20 @@ def run_new(request: NewQuestion) -> tuple[int, str]:
         raise ConfigError(f"title {request.title!r} has no letters or digits to name the file by")
     qid = next_id(root, section.id_prefix)
     path = root / QUESTIONS_DIR / section.id / f"{qid}-{slug}.yaml"
+    if request.markdown:  # a draft is not a bank file until `mlbank import` makes it one
+        path = Path.cwd() / f"{qid}-{slug}.md"
     shown = display_path(path, Path.cwd())
     data = question_data(qid, title, section.id, _minutes(section.minutes_per_question.min), request)
     try:
         if path.exists():
             return 1, f"{shown} already exists: not overwritten"
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_text(path, render(data, "question", schema_header(path, "question")))
+        header = schema_header(path, "question")
+        text = render_draft(data, path.name) if request.markdown else render(data, "question", header)
+        write_text(path, text)
     except OSError as exc:  # a read-only checkout, a full disk: say so, no traceback
         raise ConfigError(f"cannot write {shown}: {exc.strerror or exc}") from None
-    return 0, shown
+    return 0, f"created {shown}"
 
 
 def question_data(qid: str, title: str, section: str, minutes: float, request: NewQuestion) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from mlbank.atomic import write_text
 from mlbank.model import json_schema
+from mlbank.paths import SCHEMA_DIR, project_root
 
 SCHEMAS = {
     "question": "question.schema.json",
@@ -33,13 +34,11 @@ def _schema(kind: str) -> dict[str, Any]:
 
 
 def schema_dir(directory: Path | None) -> Path:
+    """`directory`, or the project root's schema/ folder: where bank files' schema lines point
+    (mlbank.fmt.schema_header) when the project has none yet."""
     if directory is not None:
         return directory
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file():
-            return folder / "schema"
-    return here / "schema"
+    return project_root(Path.cwd()) / SCHEMA_DIR
 
 
 def run_schema(mode: str, directory: Path | None) -> tuple[int, str]:

@@ -10,7 +10,8 @@ from mlbank.bank import load_bank
 from mlbank.commands.lint import bank_root
 from mlbank.config import find_config
 from mlbank.review import VERDICTS
-from mlbank.stats import Coverage, coverage
+from mlbank.speech import WORDS_PER_MINUTE
+from mlbank.stats import PRACTICE_ROUNDS, THIN_TOPIC_SHARE, Coverage, Thin, coverage
 
 
 def run_stats(bank_path: Path | None, fmt: str) -> tuple[int, str]:
@@ -18,7 +19,15 @@ def run_stats(bank_path: Path | None, fmt: str) -> tuple[int, str]:
     cov = coverage(load_bank(bank_root(bank_path, config)), config.review_max_age)
     if fmt == "json":
         return 0, json.dumps(cov.as_dict(), indent=2)
-    return 0, "\n\n".join([grid(cov), companies(cov), timing(cov), reviews(cov), uncovered(cov)])
+    parts = [grid(cov), thin_sections(cov), thin_topics(cov), companies(cov), timing(cov), reviews(cov)]
+    return 0, "\n\n".join([*parts, uncovered(cov)])
+
+
+TIMING_COLUMNS = f"""\
+budget min: the sum of the questions' time_minutes, the time to answer each once as in an interview
+speaking min: the time to say every model answer aloud at {WORDS_PER_MINUTE} words a minute (MB501's estimate)
+cheat sheet min/q: minutes_per_question in bank.yaml, the time an interview gives one question
+rounds' worth: the interview rounds the questions fill: questions / questions_per_round max - min"""
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -40,6 +49,35 @@ def grid(cov: Coverage) -> str:
         for t in cov.topics
     ]
     return "Questions per topic and section\n" + _table(["topic", *cov.sections, "total"], rows)
+
+
+def thin_sections(cov: Coverage) -> str:
+    rounds = f"{PRACTICE_ROUNDS} full rounds of questions ({PRACTICE_ROUNDS} x questions_per_round max in bank.yaml)"
+    unjudged = [s for s in cov.sections if cov.time[s].per_round is None]
+    aside = f"; not judged, without questions_per_round: {', '.join(unjudged)}" if unjudged else ""
+    target = (
+        f"under {rounds}, too few\nto sit {PRACTICE_ROUNDS} mock rounds of the section "
+        f"without meeting a question twice{aside}"
+    )
+    return _thin("Thin sections", target, f"each holds {rounds}{aside}", "section", cov.thin_sections())
+
+
+def thin_topics(cov: Coverage) -> str:
+    average = f"{cov.topic_average:.3g}"
+    target = (
+        f"on fewer questions than half the average topic ({average} questions a topic, so under "
+        f"{THIN_TOPIC_SHARE * cov.topic_average:.3g});\ntopics no question covers are listed at the end"
+    )
+    enough = f"each is on at least half as many questions as the average topic, {average}"
+    return _thin("Thin topics", target, enough, "topic", cov.thin_topics())
+
+
+def _thin(title: str, target: str, enough: str, what: str, thin: list[Thin]) -> str:
+    """A table of what is thin, headed by what it is thin against; or that nothing is."""
+    if not thin:
+        return f"{title}: none ({enough})"
+    rows = [[t.name, str(t.questions), str(t.needed), str(t.needed - t.questions)] for t in thin]
+    return f"{title}: {target}\n" + _table([what, "questions", "needed", "to write"], rows)
 
 
 def companies(cov: Coverage) -> str:
@@ -65,7 +103,7 @@ def timing(cov: Coverage) -> str:
             [s, str(t.questions), f"{t.budget_minutes:g}", f"{t.speaking_minutes:.1f}", sheet, rounds]
         )
     header = ["section", "questions", "budget min", "speaking min", "cheat sheet min/q", "rounds' worth"]
-    return "Practice time per section\n" + _table(header, rows)
+    return "Practice time per section\n" + _table(header, rows) + "\n" + TIMING_COLUMNS
 
 
 def reviews(cov: Coverage) -> str:

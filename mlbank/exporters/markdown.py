@@ -23,7 +23,8 @@ Layout contract for the importer (one question; H is `###` on the single page, `
 
     <!-- mlbank: {"file": <the question's file name>, "id": ..., "section": ..., "label": ..., "level": ..., "time_minutes": ...,
                   "topics": [...], "see": [...], "companies": [{"company": ..., "level": ...}],
-                  "worked": [<claims as in the YAML, defaults omitted>], "review": [<stamps, when any>],
+                  "worked": [<claims as in the YAML, defaults omitted>], "settings": [<when any>],
+                  "review": [<stamps, when any>],
                   "endings": {...}} -->
 
     - **Level:** ... (links and facts for readers; the comment is authoritative)
@@ -263,6 +264,8 @@ def _question_comment(q: Question, file_name: str) -> str:
         "companies": [{"company": c.company, "level": c.level} for c in q.companies],
         "worked": [c.model_dump(mode="json", exclude_defaults=True) for c in q.worked],
     }
+    if q.settings:  # lint's list of givens: kept in the comment only, never shown to readers
+        data["settings"] = q.settings
     if q.review:  # the stamps travel, so an import of the page keeps them (stale where it edits)
         data["review"] = [r.model_dump(mode="json", exclude_none=True) for r in q.review]
     endings = dict(_unusual_endings(q))

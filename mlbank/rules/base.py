@@ -14,6 +14,7 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
+from mlbank import ids
 from mlbank.bank import Bank
 from mlbank.finding import Finding, Position, Severity
 from mlbank.loader import Document, FieldPath, Problem
@@ -234,8 +235,16 @@ def problem_findings(rule: RuleId, ctx: Context, kind: Problem) -> Iterator[Find
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' when something close exists, else ''."""
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    """' (did you mean 'x'?)' when something close exists, else ''.
+
+    A numbered id (q2, qf07) is matched by the id scheme, never by spelling: `q2` means q02, and
+    q42 or q20, however close as text, are other questions, so no suggestion beats a wrong one.
+    """
+    choices = list(choices)
+    if ids.parse(value) is not None and any(ids.parse(c) is not None for c in choices):
+        close = [same] if (same := ids.same_question(value, choices)) else []
+    else:
+        close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -245,6 +254,34 @@ def dotted(path: FieldPath) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
+
+
+# What a field left empty should hold, by its key; any other key is named as it is ("the title").
+_WHAT_TO_WRITE = {
+    "says": "the number as the text states it",
+    "expr": "the expression that computes it",
+    "expects": "what this company looks for in the answer",
+    "by": "who reviewed",
+    "on": "the day, YYYY-MM-DD",
+}
+
+
+def what_to_write(path: FieldPath) -> str:
+    """What belongs in the field at `path`: 'the title', 'the number as the text states it'."""
+    key = _key(path)
+    return _WHAT_TO_WRITE.get(key, f"the {key.replace('_', ' ')}")
+
+
+def _key(path: FieldPath) -> str:
+    """The innermost key of a field path (worked[0].says -> says)."""
+    return next((p for p in reversed(path) if isinstance(p, str)), "")
+
+
+def empty_value(path: FieldPath, *, typed_after_key: bool = False) -> str:
+    """'title is empty: write the title'. With `typed_after_key`, where to type it too (nothing
+    follows the key's colon yet)."""
+    where = f" after '{_key(path)}: '" if typed_after_key else ""
+    return f"{dotted(path)} is empty: write {what_to_write(path)}{where}"
 
 
 def prose_fields(data: dict[str, Any]) -> Iterator[tuple[FieldPath, str]]:

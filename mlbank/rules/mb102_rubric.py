@@ -27,6 +27,12 @@ from mlbank.loader import Document
 from mlbank.rules.base import RUBRIC_LEVELS, Context, RuleId, report
 
 RULE = RuleId("MB102", "rubric", Severity.ERROR)
+# What each level must say, as the grader reads it.
+GRADES = {
+    "strong_hire": "what a Strong Hire answer contains",
+    "lean_hire": "what a Lean Hire answer contains, and what it misses",
+    "no_hire": "what a No Hire answer says or leaves out",
+}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -34,6 +40,14 @@ def check(ctx: Context) -> Iterator[Finding]:
         rubric = data.get("rubric")
         if "rubric" not in data:
             yield report(RULE, doc, (), "missing 'rubric': add strong_hire, lean_hire and no_hire")
+        elif rubric is None:
+            yield report(
+                RULE,
+                doc,
+                ("rubric",),
+                "rubric is empty: add strong_hire, lean_hire and no_hire under it, indented, "
+                "each as 'level: |' with its text on the lines below",
+            )
         elif not isinstance(rubric, dict):
             yield report(
                 RULE,
@@ -50,16 +64,16 @@ def _levels(doc: Document, rubric: dict[str, Any]) -> Iterator[Finding]:
     for level in RUBRIC_LEVELS:
         text = rubric.get(level)
         if level not in rubric:
+            yield report(RULE, doc, ("rubric",), f"rubric lacks '{level}': say {GRADES[level]}", key=True)
+        elif text is None or (isinstance(text, str) and not text.strip()):
             yield report(
                 RULE,
                 doc,
-                ("rubric",),
-                f"rubric lacks '{level}': say what a {_grade(level)} answer has",
-                key=True,
+                ("rubric", level),
+                f"rubric.{level} is empty: say {GRADES[level]}, "
+                f"as text after '{level}: |' on the lines below it, indented",
             )
-        elif not isinstance(text, str) or not text.strip():
-            yield report(RULE, doc, ("rubric", level), f"rubric level '{level}' is empty")
-        else:
+        elif isinstance(text, str):  # anything else is the wrong type: MB100 says so
             norm = " ".join(text.lower().split())
             if norm in seen:
                 yield report(
@@ -69,7 +83,3 @@ def _levels(doc: Document, rubric: dict[str, Any]) -> Iterator[Finding]:
                     f"rubric level '{level}' repeats '{seen[norm]}': each grade must describe a different answer",
                 )
             seen.setdefault(norm, level)
-
-
-def _grade(level: str) -> str:
-    return level.replace("_", " ").title()

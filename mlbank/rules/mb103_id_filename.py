@@ -30,8 +30,8 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 def check(ctx: Context) -> Iterator[Finding]:
     for doc, data in ctx.questions:
         qid = data.get("id")
-        if not isinstance(qid, str):
-            continue
+        if not isinstance(qid, str) or not qid:
+            continue  # an empty id is MB100's to report
         stem = doc.path.name.rsplit(".", 1)[0]
         if stem != qid and not stem.startswith(qid + "-"):
             yield report(

@@ -28,8 +28,8 @@ RULE = RuleId("MB104", "section-folder", Severity.ERROR)
 def check(ctx: Context) -> Iterator[Finding]:
     for doc, data in ctx.questions:
         section = data.get("section")
-        if not isinstance(section, str):
-            continue
+        if not isinstance(section, str) or not section:
+            continue  # an empty section is MB100's to report
         try:
             parts = doc.path.relative_to(ctx.bank.root / QUESTIONS_DIR).parts
         except ValueError:

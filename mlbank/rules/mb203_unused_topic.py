@@ -29,7 +29,13 @@ def check(ctx: Context) -> Iterator[Finding]:
     doc = ctx.bank.topics
     if doc is None:
         return
-    used = {t for _, q in ctx.questions if isinstance(q.get("topics"), list) for t in q["topics"]}
+    used = {
+        t
+        for _, q in ctx.questions
+        if isinstance(q.get("topics"), list)
+        for t in q["topics"]
+        if isinstance(t, str)
+    }
     for i, topic in enumerate(ctx.topic_ids):
         if topic not in used:
             yield report(RULE, doc, ("topics", i, "id"), f"no question is tagged with topic '{topic}'")

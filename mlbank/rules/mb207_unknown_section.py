@@ -28,7 +28,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     known = set(ctx.section_ids)
     for doc, data in ctx.questions:
         section = data.get("section")
-        if isinstance(section, str) and section not in known:
+        if isinstance(section, str) and section and section not in known:  # empty: MB100
             yield report(
                 RULE,
                 doc,

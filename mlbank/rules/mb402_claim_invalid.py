@@ -1,8 +1,9 @@
 """A claim that cannot be checked: refused, malformed, or with unbound names.
 
-Expressions are parsed safely (never evaluated as code): numbers, + - * / ^, parentheses, and the
-functions log (natural), log2, log10, ln, exp, sqrt, abs, floor, ceil, factorial, binomial, min, max.
-Every name must be bound in `where:` (values) or `domain:` (ranges, for identities). Power towers,
+Expressions are parsed safely (never evaluated as code): numbers, + - * / ^, parentheses, the
+exact constants `pi` and `e` (Euler's number; `E` is an ordinary name), and the functions log
+(natural), log2, log10, ln, exp, sqrt, abs, floor, ceil, factorial, binomial, min, max. Every other
+name must be bound in `where:` (values) or `domain:` (ranges, for identities); `pi` and `e` cannot be. Power towers,
 huge exponents and factorials are refused before evaluation, and evaluation runs in a separate
 process with a deadline. `mlbank calc` tries a claim from the command line.
 

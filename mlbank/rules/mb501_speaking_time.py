@@ -38,7 +38,9 @@ def check(ctx: Context) -> Iterator[Finding]:
     limits = _limits(ctx.meta.get("sections"))
     for doc, q in ctx.questions:
         answer, section = q.get("answer"), q.get("section")
-        if not isinstance(answer, str) or section not in limits or _placeholder(answer):
+        if not isinstance(answer, str) or not isinstance(section, str) or section not in limits:
+            continue  # a malformed answer or section is MB100's to report
+        if _placeholder(answer):
             continue  # a placeholder answer is MB502's to report, not a thin one
         low, high = limits[section]
         minutes = speaking_minutes(answer)

@@ -29,7 +29,8 @@ def tokens(text: str) -> list[str]:
         ("p \u2248 4.6 here", ["4.6"]),
         ("loss = $4.6$", ["4.6"]),
         ("cost = \\$50 per user", ["50"]),
-        ("x = -0.5.", ["-0.5"]),
+        ("loss = -0.5.", ["-0.5"]),
+        ("x = -0.5.", []),  # a lone symbol set to a number is a setting (issue 13)
         ("= 87% exactly", ["87%"]),
         ("= 3e-4 at most", ["3e-4"]),
         ("= 10,000 rows", ["10,000"]),
