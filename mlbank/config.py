@@ -42,15 +42,20 @@ def find_config(start: Path) -> Config:
 def _read(path: Path, only_if: str = "") -> dict[str, Any]:
     """The TOML file's tables; {} without parsing when `only_if` does not occur in it (a pyproject
     that never says "mlbank" has no [tool.mlbank]: a warm lint need not import a TOML parser)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return parse_toml(text) if only_if in text else {}
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """Parsed TOML (tomllib from 3.11, tomli before); a syntax error is a ValueError (TOMLDecodeError)."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
-    try:
-        text = path.read_text(encoding="utf-8")
-        return tomllib.loads(text) if only_if in text else {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
+    return tomllib.loads(text)
 
 
 _KEYS = {

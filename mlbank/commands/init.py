@@ -25,7 +25,6 @@ The templates are package data (mlbank/scaffold/*.in, named so that no hook take
 from __future__ import annotations
 
 import os
-import sys
 from importlib.resources import files
 from pathlib import Path
 from string import Template
@@ -34,7 +33,7 @@ from typing import Any, NamedTuple
 from mlbank.atomic import write_text
 from mlbank.bank import display_path
 from mlbank.commands.schema import rendered
-from mlbank.config import ConfigError
+from mlbank.config import ConfigError, parse_toml
 from mlbank.fmt import schema_header
 from mlbank.paths import BANK_FILE, QUESTIONS_DIR, SCHEMA_DIR, TOPICS_FILE
 
@@ -179,8 +178,8 @@ def _appended(project: Path, text: str, cwd: Path) -> str:
     result = text + gap + config_table(in_pyproject=True).replace("\n", newline)
     why = ""
     try:
-        tool = _toml(result).get("tool")
-        ok = isinstance(tool, dict) and tool.get("mlbank") == _toml(config_table(in_pyproject=False))
+        tool = parse_toml(result).get("tool")
+        ok = isinstance(tool, dict) and tool.get("mlbank") == parse_toml(config_table(in_pyproject=False))
     except ValueError as exc:
         ok, why = False, f" ({exc})"
     if not ok:
@@ -194,21 +193,12 @@ def _appended(project: Path, text: str, cwd: Path) -> str:
 def _read_toml(path: Path, cwd: Path) -> tuple[str, dict[str, Any]]:
     try:
         text = path.read_bytes().decode("utf-8")
-        return text, _toml(text)
+        return text, parse_toml(text)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ConfigError(
             f"{display_path(path, cwd)}: cannot read it as TOML ({exc}): fix it, then run mlbank init "
             "again; nothing was written"
         ) from None
-
-
-def _toml(text: str) -> dict[str, Any]:
-    """Parsed TOML; tomllib's TOMLDecodeError is a ValueError."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
-    return tomllib.loads(text)
 
 
 # --- files ----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from mlbank.bank import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, display_path, que
 from mlbank.commands.lint import bank_root
 from mlbank.config import ConfigError, find_config
 from mlbank.fmt import render, schema_header
+from mlbank.ids import next_free
 from mlbank.importer import render_draft
 from mlbank.loader import load_document, parse_yaml, read_text
 
@@ -107,9 +108,7 @@ def slugify(title: str) -> str:
 
 def next_id(root: Path, prefix: str) -> str:
     """`prefix` + one more than the highest number any question of the bank uses with it, >= 2 digits."""
-    pattern = re.compile(rf"{re.escape(prefix)}([0-9]+)")
-    numbers = [int(m.group(1)) for qid in _known_ids(root) if (m := pattern.fullmatch(qid))]
-    return f"{prefix}{max(numbers, default=0) + 1:02d}"
+    return next_free(prefix, _known_ids(root))
 
 
 def _known_ids(root: Path) -> Iterable[str]:
