@@ -21,6 +21,7 @@ from mlbank.loader import Document, FieldPath, Problem
 
 if TYPE_CHECKING:
     from mlbank.claims import ClaimSpec, Verdict
+    from mlbank.review import ReviewState
     from mlbank.suppress import Suppression
     from mlbank.worked import Located
 
@@ -80,6 +81,7 @@ class Context:
     _suppressions: dict[str, tuple[Suppression, ...]] = field(default_factory=dict, init=False, repr=False)
     _fingerprints: dict[str, tuple[bytes | None, ...]] = field(default_factory=dict, init=False, repr=False)
     _claim_specs: dict[str, ClaimSpecs] = field(default_factory=dict, init=False, repr=False)
+    _reviews: dict[str, ReviewState] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def questions(self) -> list[tuple[Document, dict[str, Any]]]:
@@ -137,6 +139,13 @@ class Context:
                 fingerprint(data[f]) if isinstance(data.get(f), str) else None for f in FINGERPRINTED
             ),
         )
+
+    def review(self, doc: Document) -> ReviewState:
+        """The question's review state; four rules read it, and hashing its fields is not free."""
+        from mlbank.review import review_state
+
+        data = doc.data if isinstance(doc.data, dict) else {}
+        return _once(self._reviews, doc, lambda: review_state(data))
 
     def claim_specs(self, doc: Document) -> ClaimSpecs:
         """The document's well-formed worked: claims as (index in the list, spec)."""

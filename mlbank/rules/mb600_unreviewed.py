@@ -28,7 +28,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlbank.finding import Finding, Severity
-from mlbank.review import review_state
 from mlbank.rules.base import Context, RuleId, report
 
 RULE = RuleId("MB600", "unreviewed", Severity.WARNING)
@@ -36,7 +35,7 @@ RULE = RuleId("MB600", "unreviewed", Severity.WARNING)
 
 def check(ctx: Context) -> Iterator[Finding]:
     for doc, data in ctx.questions:
-        state = review_state(data)
+        state = ctx.review(doc)
         if state.stamp is not None:
             continue
         why = "no review stamp" if not state.untrusted else "no trusted review stamp (see MB603)"

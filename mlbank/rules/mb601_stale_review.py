@@ -26,15 +26,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlbank.finding import Finding, Severity
-from mlbank.review import changed_words, review_state
+from mlbank.review import changed_words
 from mlbank.rules.base import Context, RuleId, report
 
 RULE = RuleId("MB601", "stale-review", Severity.WARNING)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for doc, data in ctx.questions:
-        state = review_state(data)
+    for doc, _ in ctx.questions:
+        state = ctx.review(doc)
         if state.stamp is None or not state.changed:
             continue
         stamp = state.stamp

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlbank.finding import Finding, Severity
-from mlbank.review import review_state
 from mlbank.rules.base import Context, RuleId, report
 
 RULE = RuleId("MB602", "expired-review", Severity.WARNING)
@@ -33,8 +32,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     if max_age is None:
         return
     today = ctx.options.on_day()
-    for doc, data in ctx.questions:
-        state = review_state(data)
+    for doc, _ in ctx.questions:
+        state = ctx.review(doc)
         if state.stamp is None or not state.expired(today, max_age):
             continue
         yield report(

@@ -28,7 +28,6 @@ from collections.abc import Iterator
 
 from mlbank.finding import Finding, Severity
 from mlbank.loader import FieldPath
-from mlbank.review import review_state
 from mlbank.rules.base import Context, RuleId, report
 
 RULE = RuleId("MB603", "untrusted-review", Severity.WARNING)
@@ -36,7 +35,7 @@ RULE = RuleId("MB603", "untrusted-review", Severity.WARNING)
 
 def check(ctx: Context) -> Iterator[Finding]:
     for doc, data in ctx.questions:
-        for bad in review_state(data).untrusted:
+        for bad in ctx.review(doc).untrusted:
             stamp = data["review"][bad.item]
             path: FieldPath = ("review", bad.item)
             if bad.field and isinstance(stamp, dict) and bad.field in stamp:
