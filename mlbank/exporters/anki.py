@@ -30,9 +30,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from mlbank.exporters.html import to_html
 from mlbank.exporters.view import BankView, Entry
 from mlbank.model import Question
+from mlbank.render import to_html
 
 NOTE_TYPE_NAME = "mlbank question"
 FIELDS = (

@@ -14,8 +14,8 @@ from export_helpers import REAL_BANK, check_golden, export
 from markdown_it import MarkdownIt
 
 from mlbank.bank import load_bank
-from mlbank.exporters.html import math_spans
 from mlbank.model import Question
+from mlbank.render import math_spans
 
 ANCHOR = re.compile(r'<a id="([^"]+)">')
 

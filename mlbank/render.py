@@ -1,0 +1,262 @@
+"""The bank's prose (Markdown with `$...$` / `$$...$$` math) to HTML: the one renderer every output uses.
+
+Math is cut out by markdown-it's own math plugin (mdit-py-plugins' dollarmath) while the text is
+parsed, so Markdown never touches it: `\\,` and `\\|` keep their backslash, and `_t ... _` inside a
+formula is not emphasis. `\\$` is a literal (currency) dollar. Each span comes out in one of two forms:
+
+- `TEX`: `\\(...\\)` or `\\[...\\]`, HTML-escaped, for apps that run KaTeX or MathJax auto-render (Anki
+  reads the same delimiters);
+- `MATHML`: MathML made here by latex2mathml, so a page needs no JavaScript (browsers render MathML Core).
+
+Prose comes from pull requests and ends up on published pages, so everything is inert: raw HTML is
+escaped (`html=False`), a link becomes a link only when its target is http(s), and the MathML is rebuilt
+from an allow-list of MathML elements and attributes (latex2mathml copies `\\text{<script>}` and
+`\\href{javascript:...}` into its output as they are). Math that cannot be rebuilt safely is shown as
+its TeX source; lint (MB302) reports it first.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+
+class Math(enum.Enum):
+    TEX = "tex"
+    MATHML = "mathml"
+
+
+class MathSpan(NamedTuple):
+    start: int  # offset of the opening delimiter in the source text
+    end: int  # exclusive, after the closing delimiter
+    display: bool  # $$...$$
+    body: str  # the TeX between the delimiters, as written
+
+
+_SAFE_SCHEMES = ("http://", "https://")
+
+
+def to_html(text: str, math: Math = Math.TEX) -> str:
+    """One prose field as an HTML fragment (block-level: paragraphs, lists, tables)."""
+    return _render(text, math)
+
+
+@lru_cache(maxsize=4096)  # an export renders each text once per form; the site renders some twice
+def _render(text: str, math: Math) -> str:
+    rendered: str = _markdown(math).render(text)
+    return rendered.strip()
+
+
+def inline_html(text: str, math: Math = Math.TEX) -> str:
+    """A one-line field (a title) as inline HTML: no surrounding paragraph."""
+    rendered: str = _markdown(math).renderInline(text)
+    return rendered
+
+
+def math_spans(text: str) -> list[MathSpan]:
+    """Every math span the renderer sees, in order, with its place in `text` (for lint findings)."""
+    if "$" not in text:
+        return []
+    spans: list[MathSpan] = []
+    cursor = 0
+    for token in _walk(_markdown(Math.TEX).parse(text)):
+        if token.type == "code_inline":
+            cursor = _skip(text, token.content, cursor)
+        elif token.type.startswith("math_"):
+            found = _locate(text, token, cursor)
+            if found is not None:
+                spans.append(found)
+                cursor = found.end
+    return spans
+
+
+def _walk(tokens: Sequence[Any]) -> list[Any]:
+    flat: list[Any] = []
+    for token in tokens:
+        flat.append(token)
+        flat.extend(token.children or ())
+    return flat
+
+
+def _skip(text: str, content: str, cursor: int) -> int:
+    at = text.find(content, cursor)
+    return cursor if at < 0 else at + len(content)
+
+
+def _locate(text: str, token: Any, cursor: int) -> MathSpan | None:
+    display = token.type != "math_inline"
+    delim = "$$" if display else "$"
+    # Paragraph lines lose their indentation in markdown-it's content: match any run of blanks.
+    body = r"\s+".join(re.escape(part) for part in token.content.strip().split())
+    match = re.compile(rf"{re.escape(delim)}\s*({body})\s*{re.escape(delim)}").search(text, cursor)
+    if match is None:
+        return None
+    return MathSpan(match.start(), match.end(), display, match.group(1))
+
+
+@lru_cache(maxsize=2)
+def _markdown(math: Math) -> Any:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    # Images are off: a published page makes no request the author's prose chose.
+    md = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
+    # No space inside the delimiters (`$5 and $6` is money, as in Pandoc); `$$` inside a
+    # paragraph is display math; `$$x$$ (1)` is not a labelled equation.
+    md.use(dollarmath_plugin, allow_space=False, double_inline=True, allow_labels=False)
+    md.validateLink = _safe_link  # type: ignore[method-assign]  # markdown-it's documented hook
+    form = _tex if math is Math.TEX else _mathml
+    md.add_render_rule("math_inline", lambda _self, tokens, idx, *_: form(tokens[idx].content, display=False))
+    md.add_render_rule(
+        "math_inline_double", lambda _self, tokens, idx, *_: form(tokens[idx].content, display=True)
+    )
+    md.add_render_rule(
+        "math_block", lambda _self, tokens, idx, *_: _block(form(tokens[idx].content, display=True))
+    )
+    return md
+
+
+def _block(rendered: str) -> str:
+    # `$$` on lines of its own: a paragraph of its own (MathML's display="block" centres it).
+    return f"<p>{rendered}</p>\n"
+
+
+def _tex(body: str, *, display: bool) -> str:
+    tex = html.escape(body.strip(), quote=False)
+    return f"\\[{tex}\\]" if display else f"\\({tex}\\)"
+
+
+def _mathml(body: str, *, display: bool) -> str:
+    return mathml(body.strip(), display=display)
+
+
+@lru_cache(maxsize=4096)
+def mathml(tex: str, *, display: bool) -> str:
+    """One formula as MathML, rebuilt from the allow-list; its TeX in <code> if that is not possible."""
+    from latex2mathml.converter import convert
+
+    try:
+        converted = convert(tex, display="block" if display else "inline")
+        return _clean(converted)
+    except Exception:
+        kind = "math-source display" if display else "math-source"
+        return f'<code class="{kind}">{html.escape(tex)}</code>'
+
+
+# MathML Core's elements and the presentation attributes browsers read; nothing that links or scripts.
+_ELEMENTS = frozenset(
+    [
+        "math",
+        "semantics",
+        "annotation",
+        "mrow",
+        "mi",
+        "mn",
+        "mo",
+        "ms",
+        "mtext",
+        "mspace",
+        "mfrac",
+        "msqrt",
+        "mroot",
+        "mstyle",
+        "merror",
+        "mpadded",
+        "mphantom",
+        "msub",
+        "msup",
+        "msubsup",
+        "munder",
+        "mover",
+        "munderover",
+        "mmultiscripts",
+        "mprescripts",
+        "none",
+        "mtable",
+        "mtr",
+        "mtd",
+        "menclose",
+    ]
+)
+_ATTRIBUTES = frozenset(
+    [
+        "xmlns",
+        "display",
+        "displaystyle",
+        "scriptlevel",
+        "mathvariant",
+        "stretchy",
+        "fence",
+        "separator",
+        "form",
+        "lspace",
+        "rspace",
+        "minsize",
+        "maxsize",
+        "symmetric",
+        "largeop",
+        "movablelimits",
+        "accent",
+        "accentunder",
+        "linethickness",
+        "width",
+        "height",
+        "depth",
+        "voffset",
+        "columnalign",
+        "rowalign",
+        "columnspacing",
+        "rowspacing",
+        "columnlines",
+        "rowlines",
+        "frame",
+        "framespacing",
+        "notation",
+        "encoding",
+    ]
+)
+_MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
+
+
+class UnsafeMath(ValueError):
+    """The converter produced something outside the allow-list."""
+
+
+def _clean(converted: str) -> str:
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(converted)
+    return _serialise(root)
+
+
+def _serialise(node: Element) -> str:
+    tag = node.tag.removeprefix(_MATHML_NS)
+    if tag not in _ELEMENTS:
+        raise UnsafeMath(tag)
+    attributes = "".join(
+        f' {name}="{html.escape(value)}"' for name, value in sorted(node.attrib.items()) if _allowed(name)
+    )
+    if tag == "math":
+        attributes = ' xmlns="http://www.w3.org/1998/Math/MathML"' + attributes
+    inner = html.escape(node.text or "", quote=False)
+    for child in node:
+        inner += _serialise(child) + html.escape(child.tail or "", quote=False)
+    return f"<{tag}{attributes}>{inner}</{tag}>"
+
+
+def _allowed(name: str) -> bool:
+    if name not in _ATTRIBUTES:
+        raise UnsafeMath(name)
+    return name != "xmlns"
+
+
+def _safe_link(url: str) -> bool:
+    """Only http(s) targets become links: no javascript:, data:, file: or relative paths from prose."""
+    return url.strip().lower().startswith(_SAFE_SCHEMES)

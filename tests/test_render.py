@@ -1,0 +1,116 @@
+"""The one renderer: prose -> HTML with math untouched by Markdown, in TeX and MathML forms, always inert."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from mlbank.render import Math, math_spans, to_html
+
+
+@pytest.mark.parametrize(
+    ("prose", "html"),
+    [
+        ("Gain $pV - C$ per customer.", "<p>Gain \\(pV - C\\) per customer.</p>"),
+        (
+            "Steps by $\\eta\\,\\hat m_t/\\sqrt{\\hat v_t}$ and $w_t$.",
+            "<p>Steps by \\(\\eta\\,\\hat m_t/\\sqrt{\\hat v_t}\\) and \\(w_t\\).</p>",
+        ),
+        ("A \\$50 offer and \\$500 of value.", "<p>A $50 offer and $500 of value.</p>"),
+        ("$$a < b$$", "<p>\\[a &lt; b\\]</p>"),
+        ("Use `n_neighbors` and `$x$`.", "<p>Use <code>n_neighbors</code> and <code>$x$</code>.</p>"),
+        ('Read "<10ms" as a budget.', "<p>Read &quot;&lt;10ms&quot; as a budget.</p>"),
+        (
+            "1. **Label.** First\n2. Second",
+            "<ol>\n<li><strong>Label.</strong> First</li>\n<li>Second</li>\n</ol>",
+        ),
+    ],
+)
+def test_to_html(prose: str, html: str) -> None:
+    assert to_html(prose) == html
+
+
+def test_math_spans_pair_within_paragraphs_and_skip_currency() -> None:
+    text = "Cost \\$5 and $x$.\n\n$y$ then $$z$$"
+    assert [text[s.start : s.end] for s in math_spans(text)] == ["$x$", "$y$", "$$z$$"]
+    assert math_spans("an unclosed $x\n\nparagraph$") == []
+
+
+def test_math_spans_agree_with_the_renderer_and_keep_escapes() -> None:
+    text = "Loss $a\\,b\\|c$ and\n  $$\\sum_i\n  x_i$$ then `$x$` and $y$"
+    spans = math_spans(text)
+    assert [text[s.start : s.end] for s in spans] == ["$a\\,b\\|c$", "$$\\sum_i\n  x_i$$", "$y$"]
+    assert [s.display for s in spans] == [False, True, False]
+    assert spans[0].body == "a\\,b\\|c"
+
+
+def test_mathml_form_needs_no_javascript() -> None:
+    out = to_html("Norm $\\|w\\|_2$ and \\$5.", Math.MATHML)
+    assert out.startswith('<p>Norm <math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">')
+    assert "\\|" not in out and "‖" in out and "$5." in out
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](data:text/html,<script>alert(1)</script>)",
+    "[x](vbscript:msgbox)",
+    "<javascript:alert(1)>",
+    "![x](https://tracker.example/pixel.png)",
+    '[x](https://ok.example "a\\" onmouseover=\\"alert(1)")',
+    "$\\text{<script>alert(1)</script>}$",
+    "$\\href{javascript:alert(1)}{x}$",
+    "$$\\text{<img src=x onerror=alert(1)>}$$",
+    '$x$" onmouseover="alert(1)',
+]
+
+
+class _Elements(HTMLParser):
+    """Every element and attribute a browser would build from the HTML."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+def elements(fragment: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    parser = _Elements()
+    parser.feed(fragment)
+    parser.close()
+    return parser.tags
+
+
+INERT_TAGS = {"p", "a", "code", "em", "strong", "ul", "ol", "li", "pre", "span"} | {
+    "math",
+    "mrow",
+    "mi",
+    "mn",
+    "mo",
+    "mtext",
+    "mspace",
+    "msup",
+    "msub",
+    "mfrac",
+}
+
+
+@pytest.mark.parametrize("form", list(Math))
+@pytest.mark.parametrize("prose", HOSTILE)
+def test_hostile_prose_stays_inert(prose: str, form: Math) -> None:
+    for tag, attrs in elements(to_html(prose, form)):
+        assert tag in INERT_TAGS, tag
+        for name, value in attrs:
+            assert not name.startswith("on") and name not in {"src", "style"}, (tag, name)
+            if name == "href":
+                assert (value or "").startswith("https://"), value
+
+
+def test_only_http_links_become_links() -> None:
+    out = to_html("[a](https://ok.example) [b](mailto:x@y.z) [c](/local) [d](ftp://x)")
+    assert out.count("<a ") == 1 and 'href="https://ok.example"' in out
