@@ -40,9 +40,20 @@ class Unbalanced(NamedTuple):
     next_span: int | None = None  # where the next span opens, when that cut this one off
 
 
+class Span(NamedTuple):
+    start: int  # offset of the opening delimiter
+    end: int  # exclusive, after the closing delimiter
+    display: bool  # $$...$$
+
+    def body(self, text: str) -> str:
+        width = 2 if self.display else 1
+        return text[self.start + width : self.end - width]
+
+
 class MathScan(NamedTuple):
     currency: tuple[int, ...]  # offsets of unescaped currency dollars
     unbalanced: tuple[Unbalanced, ...]  # math delimiters never closed in their paragraph
+    spans: tuple[Span, ...] = ()  # the math spans, in order
 
 
 def mask_code(text: str) -> str:
@@ -56,7 +67,7 @@ def mask_code(text: str) -> str:
     return _CODE_SPAN.sub(blank, _FENCE.sub(blank, text))
 
 
-_NO_MATH = MathScan((), ())
+_NO_MATH = MathScan((), (), ())
 
 
 def scan(text: str) -> MathScan:
@@ -69,18 +80,23 @@ def _scan(text: str) -> MathScan:
     masked = mask_code(text)
     currency: list[int] = []
     unbalanced: list[Unbalanced] = []
+    spans: list[Span] = []
     # Find every dollar in one pass, then pair them paragraph by paragraph, a paragraph's index
     # being the number of breaks before it (paragraphs without a dollar cost nothing). A break
     # starts with a newline, so no `$$` straddles one.
     breaks = [m.start() for m in _PARAGRAPH.finditer(masked)]
     dollars = [(m.start(), m.group(0)) for m in _DOLLAR.finditer(masked)]
     for _, paragraph in groupby(dollars, key=lambda dollar: bisect(breaks, dollar[0])):
-        _scan_paragraph(masked, list(paragraph), currency, unbalanced)
-    return MathScan(tuple(currency), tuple(unbalanced))
+        _scan_paragraph(masked, list(paragraph), currency, unbalanced, spans)
+    return MathScan(tuple(currency), tuple(unbalanced), tuple(spans))
 
 
 def _scan_paragraph(
-    text: str, dollars: list[tuple[int, str]], currency: list[int], unbalanced: list[Unbalanced]
+    text: str,
+    dollars: list[tuple[int, str]],
+    currency: list[int],
+    unbalanced: list[Unbalanced],
+    spans: list[Span],
 ) -> None:
     i = 0
     while i < len(dollars):
@@ -93,6 +109,7 @@ def _scan_paragraph(
             unbalanced.append(Unbalanced(offset, delim, next_span))
             i += 1
         else:
+            spans.append(Span(offset, dollars[closer][0] + len(delim), delim == "$$"))
             i = closer + 1
 
 
@@ -121,6 +138,13 @@ def _is_math(text: str, offset: int, dollars: list[tuple[int, str]], closer: int
 
 def currency_dollars(text: str) -> list[int]:
     return list(scan(text).currency)
+
+
+def math_spans(text: str) -> list[Span]:
+    """The math spans lint checks: the renderer (mlbank/render.py) sees the same ones in a text that
+    passes MB300 and MB301 (tests/test_render.py holds both to it over the bank and a corpus); this
+    scan costs a regex pass, where the renderer's full Markdown parse would dominate a cold lint."""
+    return list(scan(text).spans)
 
 
 def unbalanced_math(text: str) -> list[Unbalanced]:

@@ -37,7 +37,7 @@ class MathSpan(NamedTuple):
     start: int  # offset of the opening delimiter in the source text
     end: int  # exclusive, after the closing delimiter
     display: bool  # $$...$$
-    body: str  # the TeX between the delimiters, as written
+    body: str  # everything between the delimiters, as written
 
 
 _SAFE_SCHEMES = ("http://", "https://")
@@ -95,7 +95,7 @@ def _locate(text: str, token: Any, cursor: int) -> MathSpan | None:
     delim = "$$" if display else "$"
     # Paragraph lines lose their indentation in markdown-it's content: match any run of blanks.
     body = r"\s+".join(re.escape(part) for part in token.content.strip().split())
-    match = re.compile(rf"{re.escape(delim)}\s*({body})\s*{re.escape(delim)}").search(text, cursor)
+    match = re.compile(rf"{re.escape(delim)}(\s*{body}\s*){re.escape(delim)}").search(text, cursor)
     if match is None:
         return None
     return MathSpan(match.start(), match.end(), display, match.group(1))

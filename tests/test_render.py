@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +115,40 @@ def test_hostile_prose_stays_inert(prose: str, form: Math) -> None:
 def test_only_http_links_become_links() -> None:
     out = to_html("[a](https://ok.example) [b](mailto:x@y.z) [c](/local) [d](ftp://x)")
     assert out.count("<a ") == 1 and 'href="https://ok.example"' in out
+
+
+AGREEMENT = [
+    "Loss $-\\log p$ and \\$50 and $$\\sum_i x_i$$.",
+    "Two $a$ and $b$ in\none paragraph\n\nthen $c$",
+    "`$x$` is code, $y$ is math",
+    "```\n$not math$\n```\n\n$math$",
+    "$x$, $y$; ($z$) and $w$.",
+    "$$\na \\, b\n$$",
+    "An $x^2$-term and $\\|w\\|_2^2$ norm",
+    "costs \\$5 and \\$6; $\\frac{a}{b}$",
+]
+
+
+@pytest.mark.parametrize("text", AGREEMENT)
+def test_lint_sees_the_spans_the_renderer_sees(text: str) -> None:
+    """Lint scans with mlbank.markup (a regex pass) where the renderer parses Markdown: the same spans."""
+    from mlbank import markup
+
+    assert [(s.start, s.end, s.display, s.body(text)) for s in markup.math_spans(text)] == [
+        (s.start, s.end, s.display, s.body) for s in math_spans(text)
+    ]
+
+
+def test_lint_and_renderer_agree_on_every_span_of_the_bank() -> None:
+    from mlbank import markup
+    from mlbank.bank import load_bank
+    from mlbank.rules.base import prose_fields
+
+    bank = load_bank(Path(__file__).resolve().parents[1] / "bank")
+    count = 0
+    for doc in bank.questions:
+        for _, text in prose_fields(doc.data):
+            rendered = [(s.start, s.end, s.display) for s in math_spans(text)]
+            assert [(s.start, s.end, s.display) for s in markup.math_spans(text)] == rendered
+            count += len(rendered)
+    assert count > 200
