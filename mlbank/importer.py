@@ -397,7 +397,7 @@ def plan_files(bank_root: Path, questions: list[Imported], existing: dict[str, P
     """Where each question goes and its canonical text; validates every question first."""
     from pydantic import ValidationError
 
-    from mlbank.fmt import render, schema_header
+    from mlbank.formatter import render, schema_header
     from mlbank.model import Question
 
     plans, problems = [], []

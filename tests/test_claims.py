@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from mlbank.bank import load_bank
 from mlbank.claims import ClaimSpec, check_claims, find_stated_results, prose, run_calc, validate_claim
 from mlbank.finding import Finding
-from mlbank.fmt import format_text
+from mlbank.formatter import format_text
 from mlbank.importer import read_page
 from mlbank.lint import Selection, lint_bank
 from mlbank.model import Question, json_schema

@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from mlbank.fmt import FormatError, format_text
+from mlbank.formatter import FormatError, format_text
 from mlbank.loader import parse_yaml
 from mlbank.tab_indent import untab
 from mlbank.trailing_whitespace import trailing_blanks, without_trailing_blanks

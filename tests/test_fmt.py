@@ -25,8 +25,10 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from mlbank import fmt, fmt_cache
-from mlbank.fmt import FormatError, format_text, literal_ok, plain_ok, schema_header
+from mlbank import fmt_cache
+from mlbank import formatter as fmt
+from mlbank.formatter import FormatError, format_text, literal_ok, plain_ok, schema_header
+from mlbank.formatter.compare import comments_in, difference
 from mlbank.loader import parse_yaml
 
 ROOT = Path(__file__).parent.parent
@@ -671,7 +673,7 @@ def _loaders_agree(text: str, data: Any) -> bool:
     """Whether ruamel's own parser reads `text` as libyaml (our loader) does. Where they disagree
     (rare line-break characters, for one) fmt must refuse: it cannot keep both readings."""
     try:
-        return fmt._difference(YAML(typ="safe", pure=True).load(text), data, ()) is None
+        return difference(YAML(typ="safe", pure=True).load(text), data, ()) is None
     except Exception:
         return False
 
@@ -695,7 +697,7 @@ def test_fmt_is_lossless_and_idempotent(text: str, kind: str) -> None:
     again, nodes, problems = parse_yaml(once)
     assert not problems
     expected = fmt.intended(data, source_nodes, kind)  # less trailing whitespace; numbers in text quoted
-    assert fmt._difference(expected, again, ()) is None  # (format_text also checked ruamel's safe loader)
+    assert difference(expected, again, ()) is None  # (format_text also checked ruamel's safe loader)
     assert {n.style for n in nodes.values()} <= {None, "", '"', "|"}  # never single quotes or folds
 
 
@@ -724,5 +726,5 @@ def test_fmt_keeps_comments_or_refuses(text: str, kind: str) -> None:
     except FormatError:  # e.g. a comment inside [...], which ruamel cannot keep: refused, not lost
         assume(False)
     assert format_text(once, kind) == once
-    assert fmt._difference(fmt.intended(data, source_nodes, kind), parse_yaml(once)[0], ()) is None
-    assert not Counter(fmt._comments(text)) - Counter(fmt._comments(once))
+    assert difference(fmt.intended(data, source_nodes, kind), parse_yaml(once)[0], ()) is None
+    assert not Counter(comments_in(text)) - Counter(comments_in(once))

@@ -17,7 +17,7 @@ from cli_runner import invoke
 from mlbank.commands import init, new
 from mlbank.commands.schema import SCHEMAS
 from mlbank.config import find_config
-from mlbank.fmt import schema_header
+from mlbank.formatter import schema_header
 from mlbank.loader import parse_yaml
 
 ROOT = Path(__file__).parent.parent

@@ -9,7 +9,7 @@ from cli_runner import invoke
 
 from mlbank.bank import load_bank
 from mlbank.commands import new
-from mlbank.fmt import format_text
+from mlbank.formatter import format_text
 from mlbank.lint import lint_bank
 from mlbank.loader import parse_yaml
 

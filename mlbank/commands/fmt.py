@@ -1,7 +1,7 @@
 """`mlbank fmt`: rewrite bank files in canonical form, or report which ones are not.
 
-Files already verified canonical are answered from mlbank.fmt_cache by their bytes; mlbank.fmt (and
-so ruamel) is imported only when some file has to be formatted.
+Files already verified canonical are answered from mlbank.fmt_cache by their bytes; mlbank.formatter
+(and so ruamel) is imported only when some file has to be formatted.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def _format_one(
     if cache is not None and blob is not None and cache.hit(kind, blob):
         tally.unchanged += 1
         return []
-    from mlbank.fmt import FormatError, format_text, schema_header
+    from mlbank.formatter import FormatError, format_text, schema_header
 
     display = display_path(path, cwd)
     text, problem = read_text(path)

@@ -34,7 +34,7 @@ from mlbank.atomic import write_text
 from mlbank.bank import display_path
 from mlbank.commands.schema import rendered
 from mlbank.config import ConfigError, parse_toml
-from mlbank.fmt import schema_header
+from mlbank.formatter import schema_header
 from mlbank.paths import BANK_FILE, QUESTIONS_DIR, SCHEMA_DIR, TOPICS_FILE
 
 BANK_DIR = "bank"

@@ -18,7 +18,7 @@ from mlbank.atomic import write_text
 from mlbank.bank import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, display_path, question_files, validator
 from mlbank.commands.lint import bank_root
 from mlbank.config import ConfigError, find_config
-from mlbank.fmt import render, schema_header
+from mlbank.formatter import render, schema_header
 from mlbank.ids import next_free
 from mlbank.importer import render_draft
 from mlbank.loader import load_document, parse_yaml, read_text

@@ -2,9 +2,9 @@
 
 A stamp is recorded only on a file that passes lint (the review rules' own findings aside: a stale or
 missing review is what a new stamp settles), because a reviewer signs the question as it is. The stamp
-is appended to the file's `review` list as text, the file is put in canonical form with mlbank.fmt
-(comments kept), the result must load back to the old data plus the new stamp, and only then is it
-written, atomically.
+is appended to the file's `review` list as text, the file is put in canonical form with
+mlbank.formatter (comments kept), the result must load back to the old data plus the new stamp, and
+only then is it written, atomically.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ class StampError(Exception):
 
 def stamped(text: str, by: str, day: date, note: str | None) -> str:
     """The file's text with a new stamp at the end of its `review` list, in canonical form."""
-    from mlbank.fmt import FormatError, format_text
+    from mlbank.formatter import FormatError, format_text
     from mlbank.loader import parse_yaml
     from mlbank.review import new_stamp
 

@@ -35,7 +35,7 @@ def _schema(kind: str) -> dict[str, Any]:
 
 def schema_dir(directory: Path | None) -> Path:
     """`directory`, or the project root's schema/ folder: where bank files' schema lines point
-    (mlbank.fmt.schema_header) when the project has none yet."""
+    (mlbank.formatter.schema_header) when the project has none yet."""
     if directory is not None:
         return directory
     return project_root(Path.cwd()) / SCHEMA_DIR
