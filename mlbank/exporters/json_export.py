@@ -1,29 +1,39 @@
 """JSON export: one document `{schema_version, bank, sections, topics, questions}`.
 
 The shape is mlbank/exporters/json_model.py, published as schema/export.schema.json. Each worked
-number carries the value mlbank computed for it (`value`, and `rounded` at the stated precision), so
-apps can show the arithmetic without a computer-algebra system. Integral numbers are written without
-a fraction (`2`, not `2.0`), and keys keep the model's order, so the text is stable between runs.
+number carries the value mlbank computed for it (`value`, and `rounded` at the stated precision, as
+exact strings and as JSON numbers), so apps can show the arithmetic without a computer-algebra system.
+Every prose field also comes as HTML from the one renderer (mlbank.render, math kept as TeX for
+KaTeX/MathJax auto-render), `see` comes typed and titled, and practice-plan references come expanded
+to question ids, so an app needs neither a Markdown parser nor the bank's reference grammar.
+Integral numbers are written without a fraction (`2`, not `2.0`), and keys keep the model's order, so
+the text is stable between runs.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlbank.claims.errors import ClaimError
+from mlbank.claims.stated import parse_stated
 from mlbank.exporters.json_model import (
     SCHEMA_VERSION,
     Export,
     ExportBankInfo,
     ExportClaim,
     ExportQuestion,
+    ExportReference,
     ExportReview,
     ExportSection,
     ExportTopic,
 )
-from mlbank.exporters.view import BankView, Entry
-from mlbank.model import Claim
+from mlbank.exporters.view import BankView, Entry, plan_questions
+from mlbank.model import Claim, Question
+from mlbank.render import inline_html, to_html
 
 if TYPE_CHECKING:
     from mlbank.claims import ClaimSpec
@@ -44,47 +54,139 @@ def render_text(view: BankView, cache_dir: Path | None = None) -> str:
 
 def document(view: BankView, cache_dir: Path | None = None) -> Export:
     values = computed_values(view.entries, cache_dir)
+    targets = Targets.of(view)
     return Export(
         schema_version=SCHEMA_VERSION,
         bank=bank_info(view),
         sections=sections(view),
         topics=topics(view),
-        questions=[_question(e, values[e.question.id]) for e in view.entries],
+        questions=[_question(e, values[e.question.id], targets) for e in view.entries],
     )
 
 
 def bank_info(view: BankView) -> ExportBankInfo:
-    keys = {"title", "description", "roles", "companies", "levels", "framework", "practice"}
-    return ExportBankInfo.model_validate(view.meta.model_dump(include=keys))
+    meta = view.meta
+    keys = {"title", "description", "roles", "companies", "levels"}
+    return ExportBankInfo.model_validate(
+        {
+            **with_html(meta.model_dump(include=keys), "description"),
+            "framework": [with_html(step.model_dump(), "text") for step in meta.framework],
+            "practice": _practice(view),
+        }
+    )
+
+
+def _practice(view: BankView) -> dict[str, Any]:
+    practice = view.meta.practice
+    plan = [
+        {
+            **day.model_dump(exclude={"tasks"}),
+            "tasks": [
+                {**with_html(t.model_dump(), "text"), "questions": plan_questions(view, t.refs)}
+                for t in day.tasks
+            ],
+        }
+        for day in practice.plan
+    ]
+    return {"method": practice.method, "method_html": [to_html(m) for m in practice.method], "plan": plan}
 
 
 def sections(view: BankView) -> list[ExportSection]:
     return [
         ExportSection.model_validate(
-            {**s.model_dump(), "questions": [e.question.id for e in view.in_section(s.id)]}
+            with_html(
+                {**s.model_dump(), "questions": [e.question.id for e in view.in_section(s.id)]}, "description"
+            )
         )
         for s in view.meta.sections
     ]
 
 
 def topics(view: BankView) -> list[ExportTopic]:
-    return [ExportTopic.model_validate(t.model_dump()) for t in view.topics]
+    return [ExportTopic.model_validate(with_html(t.model_dump(), "summary")) for t in view.topics]
 
 
-def _question(entry: Entry, values: list[tuple[str | None, str | None]]) -> ExportQuestion:
+def with_html(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    """`data` with a `<name>_html` beside each named Markdown field (a null field stays null)."""
+    return {**data, **{f"{name}_html": None if data[name] is None else to_html(data[name]) for name in names}}
+
+
+def _question(entry: Entry, values: list[tuple[str | None, str | None]], targets: Targets) -> ExportQuestion:
     q = entry.question
-    data = q.model_dump(exclude={"worked", "review"})
-    claims = [
-        ExportClaim.model_validate({**c.model_dump(), "value": value, "rounded": rounded})
-        for c, (value, rounded) in zip(q.worked, values, strict=True)
-    ]
+    data = q.model_dump(exclude={"worked", "review", "settings"})
     stamp = entry.stamp
     review = (
         None
         if stamp is None
         else ExportReview(by=stamp.by, on=stamp.on.isoformat(), current=entry.review_current)
     )
-    return ExportQuestion.model_validate({**data, "worked": claims, "review": review})
+    html = {
+        "title_html": inline_html(q.title),
+        **with_html(data, "prompt", "answer"),
+        "rubric_html": {level: to_html(text) for level, text in data["rubric"].items()},
+        "companies": [with_html(note, "expects") for note in data["companies"]],
+    }
+    return ExportQuestion.model_validate(
+        {**data, **html, "references": targets.references(q), "worked": _claims(q, values), "review": review}
+    )
+
+
+def _claims(question: Question, values: list[tuple[str | None, str | None]]) -> list[ExportClaim]:
+    return [
+        ExportClaim.model_validate(
+            {
+                **claim.model_dump(),
+                "value": value,
+                "rounded": rounded,
+                "value_number": as_number(value),
+                "rounded_number": as_number(rounded),
+            }
+        )
+        for claim, (value, rounded) in zip(question.worked, values, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What a `see` entry can name, looked up once per export (a bank may hold thousands of questions)."""
+
+    topics: dict[str, str]  # topic id -> title
+    questions: dict[str, str]  # question id -> title, for every question of the bank
+    exported: frozenset[str]  # the ids of the questions in this export
+
+    @classmethod
+    def of(cls, view: BankView) -> Targets:
+        return cls(
+            {t.id: t.title for t in view.topics},
+            {q.id: q.title for q in view.bank_questions},
+            frozenset(q.id for q in view.questions),
+        )
+
+    def references(self, question: Question) -> list[ExportReference]:
+        """`see` typed and titled, in order; an entry that names nothing (lint's MB205) is left out."""
+        found = []
+        for ref in question.see:
+            if ref in self.questions:  # a question first, as the Anki export reads `see`
+                found.append(
+                    ExportReference(
+                        kind="question", id=ref, title=self.questions[ref], exported=ref in self.exported
+                    )
+                )
+            elif ref in self.topics:
+                found.append(ExportReference(kind="topic", id=ref, title=self.topics[ref], exported=True))
+        return found
+
+
+def as_number(text: str | None) -> float | None:
+    """A computed value or a rounded stated number as a JSON number, on the value's scale (`87%` is
+    0.87, `500:1` is 500); None for no value, or one beyond a double's range (JSON has no infinity)."""
+    if text is None:
+        return None
+    try:
+        number = float(parse_stated(text).value)
+    except (ClaimError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def computed_values(

@@ -5,11 +5,16 @@ input models in mlbank/model.py can evolve without silently changing what apps c
 required (optional values are written as null), so consumers never guess at a missing key. Objects
 are open (unknown keys allowed), so a document from a newer minor version still validates against an
 older schema of the same major version.
+
+1.2 added what an app needs to show the bank without a Markdown parser: each prose field also as HTML
+in a sibling `<name>_html` field (the Markdown field keeps its meaning, so old consumers read on), `see`
+as typed `references`, practice-plan `refs` expanded to question ids, and each claim's numbers as JSON
+numbers beside the exact strings.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,12 +25,26 @@ from mlbank.model import SCHEMA_BASE
 # - minor: a field or an enum value is added (old consumers keep working: objects are open);
 # - patch: descriptions and documentation only.
 # The schema's `schema_version` pattern pins the major, so a 2.x document fails the 1.x schema.
-SCHEMA_VERSION = "1.1.0"  # 1.1: each question's `review`
+SCHEMA_VERSION = "1.2.0"  # 1.1: each question's `review`; 1.2: `*_html`, references, plan questions, numbers
 MAJOR = SCHEMA_VERSION.split(".")[0]
 
 
 class Out(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+# What an app does with every `*_html` field (mlbank.render.to_html, Math.TEX).
+HTML_USE = (
+    "an inert HTML fragment: raw HTML in the text is escaped, only http(s) links become links, there "
+    "are no images. Math is TeX between \\(...\\) (inline) and \\[...\\] (display), HTML-escaped: "
+    "run KaTeX's or MathJax's auto-render on the element with these two delimiter pairs only. Do not "
+    "enable $ delimiters: a dollar in the text is currency ($50)."
+)
+
+
+def html_field(source: str, note: str = "") -> Any:
+    """A sibling `<source>_html` field, documented for app authors."""
+    return Field(description=f"Added in 1.2. `{source}` as {HTML_USE}{note}")
 
 
 class ExportRange(Out):
@@ -42,7 +61,8 @@ class ExportSection(Out):
     minutes_per_question: ExportRange
     depth: str
     id_prefix: str
-    description: str | None
+    description: str | None = Field(description="Markdown, like a question's prompt.")
+    description_html: str | None = html_field("description", " Null when description is null.")
     questions: list[str] = Field(description="Ids of the exported questions in this section, in order.")
 
 
@@ -50,7 +70,8 @@ class ExportTopic(Out):
     id: str
     title: str
     page: int
-    summary: str
+    summary: str = Field(description="Markdown, like a question's prompt.")
+    summary_html: str = html_field("summary")
 
 
 class ExportCompany(Out):
@@ -67,12 +88,24 @@ class ExportLevel(Out):
 class ExportFrameworkStep(Out):
     id: str
     title: str
-    text: str
+    text: str = Field(description="Markdown, like a question's prompt.")
+    text_html: str = html_field("text")
 
 
 class ExportPlanTask(Out):
-    text: str
-    refs: list[str]
+    text: str = Field(description="Markdown, like a question's prompt.")
+    text_html: str = html_field("text")
+    refs: list[str] = Field(
+        description="The references as bank.yaml writes them; read `questions` instead. Each is a "
+        "question id (q26), a question range (q01..q10: the questions whose ids have that letter "
+        "prefix and a number from the first to the last, inclusive), a section id (the section's "
+        "questions) or a topic id (the questions tagged with the topic)."
+    )
+    questions: list[str] = Field(
+        description="Added in 1.2. `refs` expanded to the ids of the exported questions they name, "
+        "each once, in the order of `refs` (within one reference: bank order, a range by number). "
+        "Questions the export's --only filters left out are not listed."
+    )
 
 
 class ExportPlanDay(Out):
@@ -82,13 +115,15 @@ class ExportPlanDay(Out):
 
 
 class ExportPractice(Out):
-    method: list[str]
+    method: list[str] = Field(description="Markdown, one step each.")
+    method_html: list[str] = html_field("method", " One fragment per step, in order.")
     plan: list[ExportPlanDay]
 
 
 class ExportBankInfo(Out):
     title: str
-    description: str
+    description: str = Field(description="Markdown, like a question's prompt.")
+    description_html: str = html_field("description")
     roles: list[str]
     companies: list[ExportCompany]
     levels: list[ExportLevel]
@@ -105,7 +140,8 @@ class ExportRubric(Out):
 class ExportCompanyNote(Out):
     company: str
     level: str | None
-    expects: str | None
+    expects: str | None = Field(description="Markdown, like prompt.")
+    expects_html: str | None = html_field("expects", " Null when expects is null.")
 
 
 class ExportClaim(Out):
@@ -119,6 +155,14 @@ class ExportClaim(Out):
     tolerance: str | None
     value: str | None = Field(description="The expression's computed value (for `says` claims).")
     rounded: str | None = Field(description="The computed value at the precision the stated number has.")
+    value_number: float | None = Field(
+        description="Added in 1.2. `value` as a JSON number (the double nearest to it; the string stays "
+        "exact). Null when value is null (an identity) or beyond a double's range."
+    )
+    rounded_number: float | None = Field(
+        description="Added in 1.2. The number `rounded` writes, on value's scale: 87% is 0.87, 100x is "
+        "100, 500:1 is 500. Null when rounded is null or beyond a double's range."
+    )
 
 
 class ExportReview(Out):
@@ -132,16 +176,41 @@ class ExportReview(Out):
     )
 
 
+class ExportReference(Out):
+    """One entry of a question's `see`, typed (added in 1.2)."""
+
+    kind: Literal["topic", "question"] = Field(
+        description="topic: an id in `topics`; question: a question id."
+    )
+    id: str
+    title: str = Field(
+        description="The topic's title, or the question's title as written (Markdown, like a question's "
+        "`title`), taken from the bank even when the question is not exported."
+    )
+    exported: bool = Field(
+        description="True when the target is in this document (topics always are); false for a question "
+        "the export's --only filters left out: show its title, but do not link to it."
+    )
+
+
 class ExportQuestion(Out):
     id: str
     section: str
     label: str | None
-    title: str
+    title: str = Field(description="Markdown on one line; may hold $...$ math.")
+    title_html: str = html_field("title", " Inline: no enclosing paragraph.")
     prompt: str = Field(description="Markdown; math as $...$, currency dollars escaped as \\$.")
+    prompt_html: str = html_field("prompt")
     answer: str = Field(description="Markdown, like prompt.")
+    answer_html: str = html_field("answer")
     rubric: ExportRubric
+    rubric_html: ExportRubric = Field(description=f"Added in 1.2. Each of `rubric`'s grades as {HTML_USE}")
     topics: list[str]
-    see: list[str]
+    see: list[str] = Field(description="Ids of topics or questions to study next; `references` types them.")
+    references: list[ExportReference] = Field(
+        description="Added in 1.2. `see`, in the same order, each entry with its kind and title (every "
+        "entry of a bank that passes lint; one that names nothing is left out)."
+    )
     companies: list[ExportCompanyNote]
     level: str | None
     time_minutes: float | None

@@ -12,7 +12,7 @@ only questions whose review is current (docs/REVIEWING.md): reviewed, unchanged 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -88,6 +88,9 @@ class BankView:
     meta: BankMeta
     topics: tuple[Topic, ...]
     entries: tuple[Entry, ...]
+    # Every question of the bank in bank order, selected or not: a reference to a question the
+    # filters left out can still name it (its title) without linking to it.
+    bank_questions: tuple[Question, ...] = ()
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -110,6 +113,46 @@ class BankView:
 
     def entry(self, question_id: str) -> Entry | None:
         return next((e for e in self.entries if e.question.id == question_id), None)
+
+
+def plan_questions(view: BankView, refs: Sequence[str]) -> list[str]:
+    """The exported questions a practice-plan task's references name, each once, in the order of `refs`.
+
+    The forms are those lint's MB205 resolves: a section id (its questions), a topic id (the questions
+    tagged with it), a question id, and a range `q01..q10`: the questions whose ids have the ends'
+    prefix and a number between theirs, inclusive, in number order (ids, not positions: a range may
+    cross sections). MB205 accepts any known id at either end of `..`; a range that is not two
+    question ids of one prefix names what its ends name. A question left out by --only is not named.
+    """
+    named: dict[str, None] = {}  # an ordered set
+    for ref in refs:
+        named.update(dict.fromkeys(_named(view, ref)))
+    return list(named)
+
+
+def _named(view: BankView, ref: str) -> list[str]:
+    ends = ref.split("..")
+    if len(ends) > 1:
+        span = _id_range(view, ends)
+        return span if span is not None else [qid for end in ends for qid in _named(view, end)]
+    if any(s.id == ref for s in view.meta.sections):
+        return [e.question.id for e in view.in_section(ref)]
+    if view.topic(ref) is not None:
+        return [e.question.id for e in view.entries if ref in e.question.topics]
+    return [ref] if view.entry(ref) is not None else []
+
+
+def _id_range(view: BankView, ends: list[str]) -> list[str] | None:
+    """The exported questions of a range of two question ids of one prefix; None for other ranges."""
+    bank_ids = {q.id for q in view.bank_questions}
+    if len(ends) != 2 or not all(end in bank_ids for end in ends):
+        return None
+    (prefix, first), (other, last) = (natural_key(end) for end in ends)
+    if prefix != other:
+        return None
+    low, high = min(first, last), max(first, last)
+    keys = ((natural_key(e.question.id), e.question.id) for e in view.entries)
+    return [qid for (p, n), qid in sorted(keys) if p == prefix and low <= n <= high]
 
 
 def natural_key(question_id: str) -> tuple[str, int]:
@@ -139,7 +182,7 @@ def build_view(
     )
     if not kept:
         raise FilterError("the --only filters select no questions; drop one or widen it")
-    return BankView(bank.root, meta, tuple(topics), kept)
+    return BankView(bank.root, meta, tuple(topics), kept, tuple(e.question for e in entries))
 
 
 def _entry(doc: Document, question: Question, today: date, max_age: int | None) -> Entry:

@@ -11,11 +11,13 @@ from typing import Any
 
 import jsonschema
 import pytest
-from export_helpers import REAL_BANK, check_golden, export
+from export_helpers import GOLDEN, REAL_BANK, check_golden, export
 
 from mlbank.exporters.json_model import SCHEMA_VERSION
 
 SCHEMA = Path(__file__).parents[2] / "schema" / "export.schema.json"
+# The published schemas of earlier minor versions: apps that pinned one must still accept the export.
+OLD_SCHEMAS = [GOLDEN / "export.schema.1.1.0.json", GOLDEN / "export.schema.1.0.0.json"]
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +49,7 @@ def test_question_carries_every_field_and_computed_claims(mini_json: Path) -> No
     q01 = json.loads(mini_json.read_text(encoding="utf-8"))["questions"][0]
     expected = {"id", "section", "label", "title", "prompt", "answer", "rubric", "topics", "see"}
     expected |= {"companies", "level", "time_minutes", "worked", "review"}
+    expected |= {"title_html", "prompt_html", "answer_html", "rubric_html", "references"}  # 1.2
     assert set(q01) == expected
     assert q01["review"] == {"by": "fixture-review", "on": "2026-12-06", "current": True}
     assert set(q01["rubric"]) == {"strong_hire", "lean_hire", "no_hire"}
@@ -82,12 +85,13 @@ def test_real_bank_validates(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_check_jsonschema_cli_accepts_real_bank_export(tmp_path: Path) -> None:
+@pytest.mark.parametrize("schema", [SCHEMA, *OLD_SCHEMAS], ids=lambda p: p.name)
+def test_check_jsonschema_cli_accepts_real_bank_export(schema: Path, tmp_path: Path) -> None:
     out = tmp_path / "bank.json"
     assert export("--format", "json", "--out", out, REAL_BANK).code == 0
     tool = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
     assert tool is not None, "check-jsonschema is in the test extra"
     done = subprocess.run(
-        [tool, "--schemafile", str(SCHEMA), str(out)], capture_output=True, text=True, check=False
+        [tool, "--schemafile", str(schema), str(out)], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
