@@ -332,10 +332,12 @@ def stats(bank: Path | None, fmt: str) -> None:
     "--format",
     "fmt",
     required=True,
-    type=click.Choice(["json", "csv", "markdown", "anki"]),
-    help="Output format.",
+    type=click.Choice(["json", "csv", "markdown", "anki", "html"]),
+    help="Output format; html writes a static site (a folder).",
 )
-@click.option("--out", help="Output file; - writes json, csv and markdown to stdout.")
+@click.option(
+    "--out", help="Output file (html: a folder, replaced whole); - writes json, csv and markdown to stdout."
+)
 @click.option(
     "--only",
     multiple=True,
@@ -356,7 +358,7 @@ def export(
     anki_headers: bool,
     split: Path | None,
 ) -> None:
-    """Export the bank as JSON, CSV, Markdown or an Anki package.
+    """Export the bank as JSON, CSV, Markdown, an Anki package, or a static HTML site.
 
     The bank must pass lint (no errors), or nothing is written. Output is identical on every run of an
     unchanged bank, and replaces the previous file only once complete. With no BANK, the bank
@@ -368,6 +370,31 @@ def export(
     code, output = _guard(lambda: run_export(request))
     if output:
         click.echo(output, nl=not output.endswith("\n"))
+    sys.exit(code)
+
+
+# --- preview --------------------------------------------------------------------------------------
+
+
+@cli.command("preview")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the pages into this folder (default: a new temporary folder).",
+)
+@click.option("--no-open", is_flag=True, help="Do not open a browser; print the path of the page.")
+def preview_command(path: Path, out: Path | None, no_open: bool) -> None:
+    """Show a question file, or a section folder, as the HTML site will, in the browser.
+
+    Each page starts with the lint findings of its file; a file with lint errors is shown as far
+    as it can be. Exit 0 when the page is written.
+    """
+    from mlbank.commands.preview import PreviewRequest, run_preview
+
+    code, output = _guard(lambda: run_preview(PreviewRequest(path, out, open_browser=not no_open)))
+    click.echo(output)
     sys.exit(code)
 
 

@@ -1,8 +1,9 @@
 """Exporters: one module per format, registered in one dict.
 
 Each exporter turns a BankView (the linted bank's metadata and selected questions, in bank order)
-into the bytes of one file; it never writes files or prints. mlbank/commands/export.py picks one by
-name, and writes its output atomically.
+into the bytes of one file (a folder exporter, such as the HTML site: the bytes of every file of a
+folder); it never writes files or prints. mlbank/commands/export.py picks one by name, and writes its
+output atomically.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from mlbank.exporters import anki, csv_export, json_export, markdown
+from mlbank.exporters import anki, csv_export, json_export, markdown, site
 from mlbank.exporters.view import BankView
 
 
@@ -42,5 +43,19 @@ EXPORTERS: dict[str, Exporter] = {
     "markdown": Exporter(lambda view, _: markdown.render(view), True, "one page in bank order"),
     "anki": Exporter(
         lambda view, _: anki.render(view), False, "an .apkg: one note per question, a deck per section"
+    ),
+}
+
+
+class FolderExporter(NamedTuple):
+    render: Callable[[BankView, ExportOptions], dict[str, bytes]]  # relative POSIX path -> bytes
+    summary: str
+
+
+# Formats that write a folder (--out DIR), replaced whole by mlbank/commands/export.py.
+FOLDER_EXPORTERS: dict[str, FolderExporter] = {
+    "html": FolderExporter(
+        lambda view, options: site.render(view, options.claims_cache),
+        "a static site: index, one page per question and topic, MathML math",
     ),
 }

@@ -200,7 +200,7 @@ def _index_page(view: BankView, links: Links) -> str:
 
 
 def _section(view: BankView, links: Links, section: Section, level: int) -> list[str]:
-    blocks = [_anchor(f"section-{section.id}"), _heading(level, section.title), f"> {_cheat_line(section)}"]
+    blocks = [_anchor(f"section-{section.id}"), _heading(level, section.title), f"> {cheat_line(section)}"]
     if section.description:
         blocks.append(section.description.rstrip("\n"))
     for entry in view.in_section(section.id):
@@ -208,7 +208,7 @@ def _section(view: BankView, links: Links, section: Section, level: int) -> list
     return blocks
 
 
-def _cheat_line(section: Section) -> str:
+def cheat_line(section: Section) -> str:
     parts = [f"**{section.round}**"]
     if section.round_minutes is not None:
         parts.append(f"{_range(section.round_minutes)} min")
