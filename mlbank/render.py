@@ -50,14 +50,21 @@ def to_html(text: str, math: Math = Math.TEX) -> str:
 
 @lru_cache(maxsize=4096)  # an export renders each text once per form; the site renders some twice
 def _render(text: str, math: Math) -> str:
-    rendered: str = _markdown(math).render(text)
+    rendered: str = _markdown(math, links=True).render(text)
     return rendered.strip()
 
 
 def inline_html(text: str, math: Math = Math.TEX) -> str:
-    """A one-line field (a title) as inline HTML: no surrounding paragraph."""
-    rendered: str = _markdown(math).renderInline(text)
+    """A one-line field (a title) as inline HTML: no surrounding paragraph, and no links (a title
+    is shown inside a link to its question, and a link in a link splits it)."""
+    rendered: str = _markdown(math, links=False).renderInline(text)
     return rendered
+
+
+def plain_html(text: str) -> str:
+    """A plain-text field (a name, an id) for an HTML output whose math an app typesets from TeX:
+    escaped, and with no sequence that auto-render would take for math (see _inert)."""
+    return _inert(html.escape(text))
 
 
 def math_spans(text: str) -> list[MathSpan]:
@@ -66,7 +73,7 @@ def math_spans(text: str) -> list[MathSpan]:
         return []
     spans: list[MathSpan] = []
     cursor = 0
-    for token in _walk(_markdown(Math.TEX).parse(text)):
+    for token in _walk(_markdown(Math.TEX, links=True).parse(text)):
         if token.type == "code_inline":
             cursor = _skip(text, token.content, cursor)
         elif token.type.startswith("math_"):
@@ -101,8 +108,8 @@ def _locate(text: str, token: Any, cursor: int) -> MathSpan | None:
     return MathSpan(match.start(), match.end(), display, match.group(1))
 
 
-@lru_cache(maxsize=2)
-def _markdown(math: Math) -> Any:
+@lru_cache(maxsize=4)
+def _markdown(math: Math, *, links: bool) -> Any:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
@@ -112,7 +119,11 @@ def _markdown(math: Math) -> Any:
     # paragraph is display math; `$$x$$ (1)` is not a labelled equation.
     md.use(dollarmath_plugin, allow_space=False, double_inline=True, allow_labels=False)
     md.validateLink = _safe_link  # type: ignore[method-assign]  # markdown-it's documented hook
+    if not links:
+        md.disable(["link", "autolink"])
     form = _tex if math is Math.TEX else _mathml
+    if math is Math.TEX:
+        md.add_render_rule("text", lambda _self, tokens, idx, *_: plain_html(tokens[idx].content))
     md.add_render_rule("math_inline", lambda _self, tokens, idx, *_: form(tokens[idx].content, display=False))
     md.add_render_rule(
         "math_inline_double", lambda _self, tokens, idx, *_: form(tokens[idx].content, display=True)
@@ -121,6 +132,17 @@ def _markdown(math: Math) -> Any:
         "math_block", lambda _self, tokens, idx, *_: _block(form(tokens[idx].content, display=True))
     )
     return md
+
+
+# What KaTeX's and MathJax's auto-render take for the start or end of math in a text node: `\\(`,
+# `\\)`, `\\[`, `\\]`, `$$`, and commands such as `\\begin{equation}` or `\\ref{}`. Prose that is not
+# math must not start math in an app, so an empty element goes between the two characters: both
+# auto-renders search one text node at a time, and the text reads the same.
+_DELIMITER = re.compile(r"\\(?=[()\[\]A-Za-z])|\$(?=\$)")
+
+
+def _inert(escaped: str) -> str:
+    return _DELIMITER.sub(lambda m: m.group(0) + "<span></span>", escaped)
 
 
 def _block(rendered: str) -> str:
@@ -143,7 +165,7 @@ def mathml(tex: str, *, display: bool) -> str:
     from latex2mathml.converter import convert
 
     try:
-        converted = convert(tex, display="block" if display else "inline")
+        converted = convert(_KATEX_NAMES.sub(_standard_name, tex), display="block" if display else "inline")
         return _clean(converted)
     except Exception:
         kind = "math-source display" if display else "math-source"
@@ -220,13 +242,61 @@ _ATTRIBUTES = frozenset(
         "framespacing",
         "notation",
         "encoding",
+        "linebreak",
     ]
 )
 _MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
 
 
 class UnsafeMath(ValueError):
-    """The converter produced something outside the allow-list."""
+    """The converter produced something outside the allow-list, or left a command unconverted."""
+
+
+# KaTeX's own shorthands (its macros.js) that latex2mathml does not know, as the standard TeX they
+# stand for; without them latex2mathml writes `\arg` as an identifier named "\arg".
+_ALIASES = {
+    "arg": "\\operatorname{arg}",
+    **dict.fromkeys(["R", "Reals", "reals"], "\\mathbb{R}"),
+    **dict.fromkeys(["N", "natnums"], "\\mathbb{N}"),
+    **dict.fromkeys(["Z"], "\\mathbb{Z}"),
+    **dict.fromkeys(["Complex", "cnums", "complex"], "\\mathbb{C}"),
+    **{"infin": "\\infty", "empty": "\\emptyset", "dag": "\\dagger", "ddag": "\\ddagger"},
+    **{"Dagger": "\\ddagger", "sub": "\\subset", "sube": "\\subseteq", "supe": "\\supseteq"},
+    **{"harr": "\\leftrightarrow", "lrarr": "\\leftrightarrow", "larr": "\\leftarrow"},
+    **{"rarr": "\\rightarrow", "uarr": "\\uparrow", "darr": "\\downarrow", "Uarr": "\\Uparrow"},
+    **{"Darr": "\\Downarrow", "image": "\\Im", "real": "\\Re", "weierp": "\\wp"},
+    **dict.fromkeys(["hArr", "Harr"], "\\Leftrightarrow"),
+    **dict.fromkeys(["lArr", "Larr"], "\\Leftarrow"),
+    **dict.fromkeys(["rArr", "Rarr"], "\\Rightarrow"),
+    **dict.fromkeys(["alef", "alefsym"], "\\aleph"),
+    **{"clubs": "\\clubsuit", "diamonds": "\\diamondsuit", "hearts": "\\heartsuit"},
+    **{"spades": "\\spadesuit", "sdot": "\\cdot", "isin": "\\in", "plusmn": "\\pm"},
+    **{"bull": "\\bullet", "exist": "\\exists", "thetasym": "\\vartheta"},
+    **{
+        name: f"\\mathrm{{{letter}}}"
+        for name, letter in (
+            ("Alpha", "A"),
+            ("Beta", "B"),
+            ("Epsilon", "E"),
+            ("Zeta", "Z"),
+            ("Eta", "H"),
+            ("Iota", "I"),
+            ("Kappa", "K"),
+            ("Mu", "M"),
+            ("Nu", "N"),
+            ("Omicron", "O"),
+            ("Rho", "P"),
+            ("Tau", "T"),
+            ("Chi", "X"),
+        )
+    },
+}
+# A command or a control symbol, so `\\R` (a row break, then R) is not read as `\R`.
+_KATEX_NAMES = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
+
+
+def _standard_name(match: re.Match[str]) -> str:
+    return _ALIASES.get(match.group(1), match.group(0))
 
 
 def _clean(converted: str) -> str:
@@ -245,6 +315,8 @@ def _serialise(node: Element) -> str:
     )
     if tag == "math":
         attributes = ' xmlns="http://www.w3.org/1998/Math/MathML"' + attributes
+    if tag in ("mi", "mo") and re.match(r"\\[A-Za-z]", node.text or ""):
+        raise UnsafeMath(f"unconverted command {node.text}")  # shown as TeX source rather than garbled
     inner = html.escape(node.text or "", quote=False)
     for child in node:
         inner += _serialise(child) + html.escape(child.tail or "", quote=False)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from mlbank.render import Math, math_spans, to_html
+from mlbank.render import Math, inline_html, math_spans, mathml, to_html
 
 
 @pytest.mark.parametrize(
@@ -152,3 +153,76 @@ def test_lint_and_renderer_agree_on_every_span_of_the_bank() -> None:
             assert [(s.start, s.end, s.display) for s in markup.math_spans(text)] == rendered
             count += len(rendered)
     assert count > 200
+
+
+SMUGGLED = [
+    "Text \\\\(\\href{javascript:alert(1)}{x}\\\\) here",  # `\(` written in prose, not in `$`
+    "\\\\[x\\\\] and \\\\begin{equation}\\href{javascript:alert(2)}{x}\\\\end{equation}",
+    "Pay \\$\\$\\href{javascript:alert(3)}{three}\\$\\$ now",
+    "See \\\\ref{eq} and \\\\eqref{eq}",
+]
+
+
+@pytest.mark.parametrize("prose", SMUGGLED)
+def test_prose_never_starts_math_in_an_app(prose: str) -> None:
+    """Auto-render (KaTeX, MathJax) searches each text node for `\\(`, `\\[`, `$$`, `\\begin{..}`:
+    prose outside `$` must hold none of them once the HTML is parsed into text nodes."""
+    texts: list[str] = []
+
+    class Texts(HTMLParser):
+        def handle_data(self, data: str) -> None:
+            texts.append(data)
+
+    Texts().feed(to_html(prose))
+    for text in texts:
+        assert not re.search(r"\\[()\[\]]|\$\$|\\[A-Za-z]", text), (text, to_html(prose))
+
+
+def test_escaped_delimiters_still_read_the_same() -> None:
+    out = to_html("Pay \\$\\$5 and \\\\(")
+    assert re.sub(r"<[^>]+>", "", out) == "Pay $$5 and \\("
+
+
+def test_titles_carry_no_links_and_keep_their_math() -> None:
+    out = inline_html("Bias [and](https://evil.example/) $x^2$")
+    assert "<a" not in out and "\\(x^2\\)" in out
+
+
+@pytest.mark.parametrize(
+    ("tex", "shown"),
+    [
+        ("\\arg\\min_w", "<mo>arg</mo>"),
+        ("\\R^n", "\u211d"),
+        ("a \\\\ R", "<mi>R</mi>"),
+        ("\\infin", "\u221e"),
+    ],
+)
+def test_katex_shorthands_become_mathml(tex: str, shown: str) -> None:
+    out = mathml(tex, display=False)
+    assert shown in out and "\\" not in out
+
+
+def test_a_command_the_converter_does_not_know_is_shown_as_source_not_garbled() -> None:
+    assert mathml("\\foo x", display=False) == '<code class="math-source">\\foo x</code>'
+
+
+def test_every_formula_of_the_bank_becomes_mathml() -> None:
+    from mlbank import markup
+    from mlbank.bank import load_bank
+    from mlbank.rules.base import prose_fields
+
+    bank = load_bank(Path(__file__).resolve().parents[1] / "bank")
+    for doc in bank.questions:
+        for path, text in prose_fields(doc.data):
+            for span in markup.math_spans(text):
+                out = mathml(span.body(text).strip(), display=span.display)
+                assert out.startswith("<math") and "\\" not in out, (doc.path, path, span.body(text))
+
+
+def test_plain_fields_are_escaped_and_start_no_math() -> None:
+    from mlbank.render import plain_html
+
+    assert (
+        plain_html('Topic \\(x\\) "<b>" $$')
+        == "Topic \\<span></span>(x\\<span></span>) &quot;&lt;b&gt;&quot; $<span></span>$"
+    )

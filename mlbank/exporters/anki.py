@@ -19,7 +19,6 @@ host system.
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 import itertools
 import json
@@ -32,7 +31,7 @@ from typing import Any
 
 from mlbank.exporters.view import BankView, Entry
 from mlbank.model import Question
-from mlbank.render import to_html
+from mlbank.render import inline_html, plain_html, to_html
 
 NOTE_TYPE_NAME = "mlbank question"
 FIELDS = (
@@ -107,16 +106,16 @@ def tags(question: Question) -> list[str]:
 def fields(view: BankView, question: Question) -> list[str]:
     """The note's fields, in FIELDS order, as HTML."""
     return [
-        html.escape(question.id),
-        html.escape(view.section(question.section).title),
-        html.escape(question.title),
+        plain_html(question.id),
+        plain_html(view.section(question.section).title),
+        inline_html(question.title),
         to_html(question.prompt),
         to_html(question.answer),
         to_html(question.rubric.strong_hire),
         to_html(question.rubric.lean_hire),
         to_html(question.rubric.no_hire),
-        html.escape(", ".join(_topic_title(view, t) for t in question.topics)),
-        html.escape(", ".join(_ref_title(view, r) for r in question.see)),
+        plain_html(", ".join(_topic_title(view, t) for t in question.topics)),
+        plain_html(", ".join(_ref_title(view, r) for r in question.see)),
         _companies(view, question),
     ]
 
@@ -135,8 +134,8 @@ def _companies(view: BankView, question: Question) -> str:
     names = {c.id: c.name for c in view.meta.companies}
     parts = []
     for note in question.companies:
-        label = html.escape(names.get(note.company, note.company))
-        level = f" &middot; {html.escape(note.level)}" if note.level else ""
+        label = plain_html(names.get(note.company, note.company))
+        level = f" &middot; {plain_html(note.level)}" if note.level else ""
         body = to_html(note.expects) if note.expects else ""
         parts.append(f'<div class="mlbank-company"><b>{label}</b>{level}{body}</div>')
     return "".join(parts)
@@ -209,7 +208,7 @@ def _note(view: BankView, model: Any, entry: Entry) -> Any:
 
 def _deck_text(view: BankView, section_id: str) -> str:
     section = view.section(section_id)
-    parts = [f"<p>{html.escape(section.round)} &middot; {html.escape(section.depth)}</p>"]
+    parts = [f"<p>{plain_html(section.round)} &middot; {plain_html(section.depth)}</p>"]
     if section.description:
         parts.append(to_html(section.description))
     return "".join(parts)
