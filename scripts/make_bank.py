@@ -26,7 +26,8 @@ def _vary(text: str, n: int) -> str:
     def respell(line: str) -> str:
         if key.match(line):
             return line
-        return re.sub(r"\b[a-z]{4,}\b", lambda m: m.group(0) + tag, line)
+        # Not after a backslash: `\epsilon` is a TeX command, and a respelt one would not render (MB302).
+        return re.sub(r"(?<!\\)\b[a-z]{4,}\b", lambda m: m.group(0) + tag, line)
 
     body = "\n".join(respell(line) for line in body.split("\n"))
     return head + sep + body + tail
@@ -47,7 +48,8 @@ def build(source: Path, out: Path, count: int) -> None:
         new_id = old_id if n < len(originals) else f"{prefix}{n + 1000}"
         text = text.replace(f"id: {old_id}\n", f"id: {new_id}\n", 1)
         if n >= len(originals):
-            text = _vary(text, n)
+            # A copy is a new question: no page label of its own (MB209), and its prose is respelt.
+            text = _vary(re.sub(r"^label: .*\n", "", text, count=1, flags=re.MULTILINE), n)
         slug = original.name.split("-", 1)[1]
         target = out / "questions" / original.parent.name / f"{new_id}-{slug}"
         target.parent.mkdir(exist_ok=True)

@@ -44,6 +44,7 @@ MODULES = (
     "mb209_duplicate_label",
     "mb300_currency_dollar",
     "mb301_unbalanced_math",
+    "mb302_math_wont_render",
     "mb400_claim_fails",
     "mb401_claim_not_in_text",
     "mb402_claim_invalid",
