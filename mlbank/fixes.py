@@ -126,7 +126,7 @@ def _untab(doc: Document, kind: str) -> tuple[Document, str | None, bool]:
 
 def _plan(doc: Document, kind: str) -> Plan:
     plan = Plan(copy.deepcopy(doc.data))
-    prose = dict(prose_fields(doc.data)) if kind == "question" else {}
+    prose = dict(prose_fields(doc.data, kind))
     for path, text in {**prose, **dict(texts(doc.data))}.items():
         _fix_text(doc, path, text, path in prose, plan)
     for path, edit, raw in _unquoted(doc):

@@ -151,6 +151,8 @@ def _block(rendered: str) -> str:
 
 
 def _tex(body: str, *, display: bool) -> str:
+    if not renders(body.strip(), display=display):
+        return _source(body.strip(), display=display)
     tex = html.escape(body.strip(), quote=False)
     return f"\\[{tex}\\]" if display else f"\\({tex}\\)"
 
@@ -160,16 +162,31 @@ def _mathml(body: str, *, display: bool) -> str:
 
 
 @lru_cache(maxsize=4096)
+def renders(tex: str, *, display: bool) -> bool:
+    """Whether lint's MB302 passes the formula. What it refuses is shown as its source in every
+    output, so an app is never handed a formula that breaks out of its delimiters or needs `trust`."""
+    from mlbank.tex_check import tex_problem
+
+    return tex_problem(tex, display=display) is None
+
+
+def _source(tex: str, *, display: bool) -> str:
+    kind = "math-source display" if display else "math-source"
+    return f'<code class="{kind}">{html.escape(tex)}</code>'
+
+
+@lru_cache(maxsize=4096)
 def mathml(tex: str, *, display: bool) -> str:
     """One formula as MathML, rebuilt from the allow-list; its TeX in <code> if that is not possible."""
     from latex2mathml.converter import convert
 
+    if not renders(tex, display=display):
+        return _source(tex, display=display)
     try:
         converted = convert(_KATEX_NAMES.sub(_standard_name, tex), display="block" if display else "inline")
         return _clean(converted)
     except Exception:
-        kind = "math-source display" if display else "math-source"
-        return f'<code class="{kind}">{html.escape(tex)}</code>'
+        return _source(tex, display=display)
 
 
 # MathML Core's elements and the presentation attributes browsers read; nothing that links or scripts.

@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import NamedTuple, TypeAlias
 
 from mlbank.katex_data import DISPLAY, MATH, TEXT, Command, Environment, KaTeX, katex
-from mlbank.tex_tokens import EOF, LexError, Token, tokens
+from mlbank.tex_tokens import EOF, LexError, Token, ends_early, tokens
 
 MAX_DEPTH = 255  # TeX's own limit on nested groups
 MAX_EXPANSIONS = 1000  # KaTeX's default maxExpand
@@ -64,8 +64,11 @@ def tex_problem(tex: str, *, display: bool = False) -> TexProblem | None:
     """The first thing that stops KaTeX rendering `tex` (display math for `$$...$$`), or None."""
     try:
         checker = _Checker(tokens(tex), display, katex())
+        early = ends_early(tex)
     except LexError as error:
         return TexProblem(error.offset, _unreadable(error.char))
+    if early is not None:
+        return TexProblem(early.start, _ends_early(early.text))
     try:
         checker.check()
     except _Stop as stop:
@@ -756,6 +759,14 @@ def _bad_delimiter(command: str, tok: Token) -> str:
 
 def _bad_size(command: str, text: str) -> str:
     return f"'{command}' needs a size such as 1em or 2pt, not '{text}'"
+
+
+def _ends_early(text: str) -> str:
+    what = "a '%' comment" if text == "%" else "'\\verb'" if text.startswith("\\verb") else f"'{text}'"
+    return (
+        f"{what} cannot stand in a formula: apps find the formula's end by its delimiters and would "
+        "show the rest as a second formula; write '\\%' for a percent sign, '\\text{...}' for literal text"
+    )
 
 
 def _refused(name: str, why: str) -> str:

@@ -42,6 +42,23 @@ class LexError(ValueError):
 
 def tokens(source: str) -> list[Token]:
     """Every token of `source`, comments dropped, ending with an EOF token at len(source)."""
+    found = [token for token in _scan(source) if token.text != "%"]
+    found.append(Token(EOF, len(source), len(source)))
+    return found
+
+
+# What ends a formula early where an app typesets `\\(...\\)` from HTML: auto-render closes it at
+# the first `\\)` outside braces, whatever a comment or `\\verb` around it means to TeX.
+ENDS_EARLY = frozenset(["%", "\\(", "\\)", "\\[", "\\]"])
+
+
+def ends_early(source: str) -> Token | None:
+    """The first comment, `\\verb`, `\\(`, `\\)`, `\\[` or `\\]` of `source`, or None."""
+    return next((t for t in _scan(source) if t.text in ENDS_EARLY or t.text.startswith("\\verb")), None)
+
+
+def _scan(source: str) -> list[Token]:
+    """Every token, a comment as one token "%" running to the end of its line."""
     found: list[Token] = []
     pos = 0
     while pos < len(source):
@@ -51,11 +68,12 @@ def tokens(source: str) -> list[Token]:
         text = _text(match)
         if text == "%":  # a comment, up to and including the end of its line
             newline = source.find("\n", match.end())
-            pos = len(source) if newline < 0 else newline + 1
+            end = len(source) if newline < 0 else newline + 1
+            found.append(Token(text, pos, end))
+            pos = end
             continue
         found.append(Token(text, pos, match.end()))
         pos = match.end()
-    found.append(Token(EOF, len(source), len(source)))
     return found
 
 

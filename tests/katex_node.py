@@ -9,8 +9,9 @@ KaTeX runs with throwOnError (an error, not red text), strict "ignore" (its defa
 the same input and only logs), and a `trust` hook that throws: a command that needs trust (\\href,
 \\url, \\includegraphics, \\html...) is an error, as mlbank's rule MB302 says. mlbank also refuses
 macro definitions and TeX programming (the "definition" and "programming" entries of
-mlbank/data/katex.json; see mlbank/tex_check.py); KaTeX has them, so `katex_errors` reports a formula
-that uses one as refused before asking KaTeX.
+mlbank/data/katex.json; see mlbank/tex_check.py), and what would end a formula early in an app (a
+`%` comment, `\\verb`, `\\(`, `\\)`, `\\[`, `\\]`: mlbank.tex_tokens.ends_early); KaTeX has them,
+so `katex_errors` reports a formula that uses one as refused before asking KaTeX.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from mlbank.katex_data import katex
+from mlbank.tex_tokens import ENDS_EARLY
 
 JSDOM_VERSION = "29.1.1"  # the newest jsdom that runs on node 20
 
@@ -45,6 +47,7 @@ _VERDICTS = (
     + r"""
 const refused = new Set(input.refused);
 const verdict = ([tex, display]) => {
+  if (tex.replace(/\\[^]/g, "").includes("%")) return "refused by mlbank: a % comment";
   for (const [name] of tex.matchAll(/\\(?:[a-zA-Z@]+|[^])/g)) {
     if (refused.has(name)) return "refused by mlbank: " + name;
   }
@@ -122,6 +125,7 @@ def need_node() -> Path:
 def katex_errors(spans: list[tuple[str, bool]]) -> list[str | None]:
     """KaTeX's error for each (tex, display) formula, or None where it renders."""
     refused = [name for name, why in katex().refused.items() if why != "trust"]
+    refused += [*sorted(ENDS_EARLY - {"%"}), "\\verb"]  # mlbank.tex_tokens.ends_early's policy
     result: list[str | None] = _node(_VERDICTS, {"spans": spans, "refused": refused})
     return result
 

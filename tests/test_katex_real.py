@@ -33,7 +33,11 @@ NASTY = [
     (r"p(y \mid x) \propto p(x \mid y)\, p(y), \mathcal{O}(n \log n)", False, True),
     (r"\left\{ x \right\} \big( x \big) \Big\lvert x \Big\rvert \big{(}", False, True),
     (r"\dots \cdots \ldots \vdots \ne \le \ge \gg \ll \approx \sim \simeq", False, True),
-    (r"\text{\textbf{bold} and \textit{it}} \verb|x^| \char`a \char'101", False, True),
+    (r"\text{\textbf{bold} and \textit{it}} \char`a \char'101", False, True),
+    (r"x \verb|\) \(|", False, False),  # auto-render would end the formula at the \)
+    (r"x % \) \(\href{javascript:alert(1)}{y}", False, False),
+    (r"\text{then \(x\)}", False, False),
+    (r"50\% \text{ of } n", False, True),
     (r"10^{-3} \times 5\% = 5 \cdot 10^{-5}", False, True),
     (r"\begin{matrix*}[r] -1 & 2 \end{matrix*} \begin{smallmatrix} a \end{smallmatrix}", False, True),
     (r"\begin{gather} a \\ b \end{gather} \begin{split} a &= b \end{split}", True, True),

@@ -18,6 +18,7 @@ from mlbank import ids
 from mlbank.bank import Bank
 from mlbank.finding import Finding, Position, Severity
 from mlbank.loader import Document, FieldPath, Problem
+from mlbank.paths import kind_of
 
 if TYPE_CHECKING:
     from mlbank.claims import ClaimSpec, Verdict
@@ -116,11 +117,18 @@ class Context:
         return ids_of(self.meta.get("levels"))
 
     def prose(self, doc: Document) -> list[tuple[FieldPath, str]]:
-        """The Markdown texts of a question (several rules read them all; list them once)."""
+        """The Markdown texts of a bank file (several rules read them all; list them once)."""
         found = self._prose.get(id(doc))
         if found is None:
-            found = self._prose[id(doc)] = list(prose_fields(doc.data)) if isinstance(doc.data, dict) else []
+            data = doc.data if isinstance(doc.data, dict) else {}
+            found = self._prose[id(doc)] = list(prose_fields(data, kind_of(doc.path)))
         return found
+
+    @cached_property
+    def prose_documents(self) -> list[Document]:
+        """Every file with Markdown text: the questions, and bank.yaml and topics.yaml where this
+        context holds them (a worker's shard holds questions only; the parent checks the other two)."""
+        return [d for d in self.bank.documents if isinstance(d.data, dict)]
 
     def suppressions(self, doc: Document) -> tuple[Suppression, ...]:
         from mlbank.suppress import suppressions
@@ -286,6 +294,28 @@ def _key(path: FieldPath) -> str:
     return next((p for p in reversed(path) if isinstance(p, str)), "")
 
 
+def _bank_prose(data: dict[str, Any]) -> Iterator[tuple[FieldPath, str]]:
+    yield from _texts(data, ("description",))
+    yield from _texts(data, ("sections", "*", "description"))
+    yield from _texts(data, ("framework", "*", "text"))
+    yield from _texts(data, ("practice", "method", "*"))
+    yield from _texts(data, ("practice", "plan", "*", "tasks", "*", "text"))
+
+
+def _texts(node: Any, pattern: tuple[str, ...], path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+    """The strings at `pattern` ("*" for every item of a list) below `node`, with their paths."""
+    if not pattern:
+        if isinstance(node, str):
+            yield path, node
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*" and isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _texts(item, rest, (*path, i))
+    elif head != "*" and isinstance(node, dict) and head in node:
+        yield from _texts(node[head], rest, (*path, head))
+
+
 def empty_value(path: FieldPath, *, typed_after_key: bool = False) -> str:
     """'title is empty: write the title'. With `typed_after_key`, where to type it too (nothing
     follows the key's colon yet)."""
@@ -293,8 +323,15 @@ def empty_value(path: FieldPath, *, typed_after_key: bool = False) -> str:
     return f"{dotted(path)} is empty: write {what_to_write(path)}{where}"
 
 
-def prose_fields(data: dict[str, Any]) -> Iterator[tuple[FieldPath, str]]:
-    """Every Markdown text of a question with its field path."""
+def prose_fields(data: dict[str, Any], kind: str = "question") -> Iterator[tuple[FieldPath, str]]:
+    """Every Markdown text of a bank file (a question, bank.yaml or topics.yaml) with its field path:
+    what the exporters render, so what the math rules check."""
+    if kind == "bank":
+        yield from _bank_prose(data)
+        return
+    if kind == "topics":
+        yield from _texts(data, ("topics", "*", "summary"))
+        return
     for name in ("title", "prompt", "answer"):
         if isinstance(data.get(name), str):
             yield (name,), data[name]

@@ -27,7 +27,7 @@ RULE = RuleId("MB300", "currency-dollar", Severity.ERROR)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for doc, _ in ctx.questions:
+    for doc in ctx.prose_documents:
         for path, text in ctx.prose(doc):
             for offset in currency_dollars(text):
                 amount = text[offset : offset + 12].split()[0]

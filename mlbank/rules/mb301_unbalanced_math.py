@@ -29,7 +29,7 @@ RULE = RuleId("MB301", "unbalanced-math", Severity.ERROR)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for doc, _ in ctx.questions:
+    for doc in ctx.prose_documents:
         for path, text in ctx.prose(doc):
             for open_at in unbalanced_math(text):
                 where = doc.text_position(path, open_at.offset)

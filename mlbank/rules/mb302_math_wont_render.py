@@ -40,7 +40,7 @@ _SHOWN = 40  # characters of the formula quoted in the message
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for doc, _ in ctx.questions:
+    for doc in ctx.prose_documents:
         for path, text in ctx.prose(doc):
             # Spans as lint's regex scan finds them (the renderer sees the same ones; a Markdown
             # parse per field would dominate a cold lint).
