@@ -4,9 +4,12 @@ HTML renders under KaTeX's auto-render. Slow: installs katex and jsdom from npm 
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from katex_node import auto_render_errors, katex_errors, need_node
@@ -14,7 +17,7 @@ from test_tex_check import BAD, GOOD
 
 from mlbank.bank import load_bank
 from mlbank.katex_data import katex
-from mlbank.render import inline_html, math_spans, to_html
+from mlbank.render import math_spans
 from mlbank.rules.base import prose_fields
 from mlbank.tex_check import tex_problem
 
@@ -169,18 +172,29 @@ def test_the_data_file_is_what_the_script_makes_from_katex() -> None:
 
 
 def bank_fragments() -> list[str]:
-    """Every prose field of the bank as HTML with TeX math, as apps receive it (titles inline)."""
-    bank = load_bank(ROOT / "bank")
-    return [
-        inline_html(text) if path == ("title",) else to_html(text)
-        for doc in bank.questions
-        for path, text in prose_fields(doc.data)
-    ]
+    """Every `*_html` field of the real bank's JSON export: the HTML with TeX math apps receive."""
+    from mlbank.exporters import json_export
+    from mlbank.exporters.view import Filters, build_view
+
+    document = json.loads(json_export.render_text(build_view(load_bank(ROOT / "bank"), Filters())))
+    return list(_html_fields(document))
+
+
+def _html_fields(node: Any, html: bool = False) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _html_fields(value, html or key.endswith("_html"))
+    elif isinstance(node, list):
+        for item in node:
+            yield from _html_fields(item, html)
+    elif html and isinstance(node, str):
+        yield node
 
 
 @pytest.mark.slow
 def test_auto_render_renders_every_prose_field_of_the_bank() -> None:
     fragments = bank_fragments()
+    assert len(fragments) > 400 and sum(f.count("\\(") + f.count("\\[") for f in fragments) >= 266
     failed = [
         (fragment[:120], errors)
         for fragment, errors in zip(fragments, auto_render_errors(fragments), strict=True)
