@@ -382,7 +382,11 @@ def export(
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="Write the pages into this folder (default: a new temporary folder).",
+    help=(
+        "Write the pages into this folder (new, empty, or an earlier preview's; never an exported "
+        "site). Default: TMP/mlbank-preview-USER/NAME-HASH, one folder per previewed path, which the "
+        "next preview of that path replaces."
+    ),
 )
 @click.option("--no-open", is_flag=True, help="Do not open a browser; print the path of the page.")
 def preview_command(path: Path, out: Path | None, no_open: bool) -> None:

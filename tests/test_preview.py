@@ -3,6 +3,9 @@ lint findings at the top, even when the file has errors; the browser is opened u
 
 from __future__ import annotations
 
+import getpass
+import os
+import stat
 import tempfile
 import webbrowser
 from pathlib import Path
@@ -10,9 +13,10 @@ from pathlib import Path
 import pytest
 from bank_edits import edit
 from cli_runner import invoke
+from click.testing import Result
 from site_html import Page, active_content, read
 
-from mlbank.exporters.site import MARKER
+from mlbank.exporters.site import MARKER, PREVIEW_MARKER
 
 Q01 = "questions/screening/q01-log-loss.yaml"
 
@@ -22,6 +26,16 @@ def private_tempdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Previews without --out go to a new temporary folder: keep those inside the test's own."""
     (tmp_path / "tmp").mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+
+
+def preview_home(tmp_path: Path) -> Path:
+    """The user's own folder of previews in the (test's) temporary folder."""
+    user = os.getuid() if hasattr(os, "getuid") else getpass.getuser()
+    return tmp_path / "tmp" / f"mlbank-preview-{user}"
+
+
+def export(out: Path, bank: Path, cwd: Path) -> Result:
+    return invoke("export", "--format", "html", "--out", str(out), str(bank), cwd=cwd)
 
 
 def preview(*args: str | Path, cwd: Path) -> tuple[int, str]:
@@ -44,7 +58,7 @@ def test_a_good_file_is_rendered_and_its_path_printed(minibank: Path, tmp_path: 
     assert code == 0, output
     page_path = Path(output.strip())
     assert page_path.name == "q01.html" and page_path.is_file()
-    assert page_path.parent.parent.parent == tmp_path / "tmp"  # a new temporary folder
+    assert page_path.parent.parent.parent == preview_home(tmp_path)  # the user's preview folder
     page = read(page_path)
     assert "Lint: no findings" in findings_box(page)
     assert page.by_id("answer") is not None and page.all("math")
@@ -111,7 +125,8 @@ def test_a_section_folder_gets_an_index_of_its_questions(minibank: Path, tmp_pat
     index = read(out / "index.html")
     assert "MB200" in findings_box(index)
     assert "questions/q01.html" in index.hrefs and (out / "questions/q01.html").is_file()
-    assert not (out / "questions/qf01.html").exists() and (out / MARKER).is_file()
+    assert not (out / "questions/qf01.html").exists() and (out / PREVIEW_MARKER).is_file()
+    assert not (out / MARKER).exists()  # a preview is not a site: see test_preview_and_export_markers
     assert not any(h.startswith("topics/") for h in index.hrefs)  # no topic pages in a preview
     # Previewing again into the same folder replaces it.
     assert preview("--no-open", "--out", out, minibank / Q01, cwd=tmp_path)[0] == 0
@@ -160,5 +175,90 @@ def test_a_folder_mlbank_did_not_write_is_refused(minibank: Path, tmp_path: Path
     out.mkdir()
     (out / "notes.txt").write_text("mine\n")
     code, output = preview("--no-open", "--out", out, minibank / Q01, cwd=tmp_path)
-    assert code == 2 and MARKER in output
+    assert code == 2 and PREVIEW_MARKER in output
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+# --- the review's findings: long ids, `--out .`, markers, temporary folders that pile up -----------
+
+LONG_TOPIC = "loss-functions-" + "x" * 105  # 120 characters: kebab-case, so the schema lets it through
+
+
+def test_a_topic_id_too_long_for_a_file_name_does_not_stop_a_preview(minibank: Path, tmp_path: Path) -> None:
+    for path in minibank.rglob("*.yaml"):  # a preview makes no topic pages: the topic id names no file
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("loss-functions", LONG_TOPIC), encoding="utf-8"
+        )
+    code, output = preview("--no-open", minibank / Q01, cwd=tmp_path)
+    assert code == 0, output
+    page = read(Path(output.strip()))
+    assert "Loss functions" in "".join(page.text) and active_content(page) == []
+
+
+def test_a_question_id_too_long_for_a_file_name_names_its_page_by_place(
+    minibank: Path, tmp_path: Path
+) -> None:
+    edit(minibank / Q01, "id: q01", "id: q" + "1" * 120)
+    code, output = preview("--no-open", minibank / Q01, cwd=tmp_path)
+    assert code == 0, output
+    assert Path(output.strip()).name == "file-1.html"
+
+
+def test_out_that_is_the_current_folder_is_refused(minibank: Path, tmp_path: Path) -> None:
+    here = tmp_path / "pages"
+    here.mkdir()
+    code, output = preview("--no-open", "--out", ".", minibank / Q01, cwd=here)
+    assert code == 2 and "--out . is the current folder or holds it" in output, output
+    assert not (here / PREVIEW_MARKER).exists() and not (here / "index.html").exists()
+
+
+def test_preview_and_export_markers(minibank: Path, tmp_path: Path) -> None:
+    """A preview never replaces an exported site; an export replaces a preview and says so."""
+    site = tmp_path / "site"
+    assert export(site, minibank, cwd=tmp_path).exit_code == 0
+    before = sorted(p.name for p in site.rglob("*"))
+    code, output = preview("--no-open", "--out", site, minibank / Q01, cwd=tmp_path)
+    assert code == 2 and "holds an exported site" in output and MARKER in output, output
+    assert sorted(p.name for p in site.rglob("*")) == before and (site / MARKER).is_file()
+
+    pages = tmp_path / "pages"
+    assert preview("--no-open", "--out", pages, minibank / Q01, cwd=tmp_path)[0] == 0
+    run = export(pages, minibank, cwd=tmp_path)
+    assert run.exit_code == 0 and "replaced the preview that was there" in run.output, run.output
+    assert (pages / MARKER).is_file() and not (pages / PREVIEW_MARKER).exists()
+
+
+def test_previews_of_one_file_replace_each_other_in_one_private_folder(
+    minibank: Path, tmp_path: Path
+) -> None:
+    first = Path(preview("--no-open", minibank / Q01, cwd=tmp_path)[1].strip())
+    edit(minibank / Q01, "title: Log loss", "title: Log loss, again")
+    second = Path(preview("--no-open", minibank / Q01, cwd=tmp_path)[1].strip())
+    assert first == second and "Log loss, again" in "".join(read(second).text)
+    home = preview_home(tmp_path)
+    (folder,) = home.iterdir()  # one page folder, named after the file, replaced in place
+    assert folder.name.startswith("q01-log-loss-") and second.parent.parent == folder
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    other = Path(preview("--no-open", minibank / "questions" / "screening", cwd=tmp_path)[1].strip())
+    assert other.parent.parent == home and len(list(home.iterdir())) == 2
+
+
+@pytest.mark.parametrize("make", ["symlink", "shared"])
+def test_a_preview_folder_that_is_not_private_is_refused(make: str, minibank: Path, tmp_path: Path) -> None:
+    home = preview_home(tmp_path)
+    if make == "symlink":  # another user could have planted it, to read or change the pages
+        (tmp_path / "elsewhere").mkdir()
+        home.symlink_to(tmp_path / "elsewhere")
+    else:
+        home.mkdir()
+        home.chmod(0o777)
+    code, output = preview("--no-open", minibank / Q01, cwd=tmp_path)
+    assert code == 2 and f"{home} is not a private folder of yours" in output and "--out" in output, output
+    assert list((tmp_path / "elsewhere").iterdir() if make == "symlink" else home.iterdir()) == []
+
+
+def test_help_says_where_previews_go_and_that_they_replace_each_other(tmp_path: Path) -> None:
+    output = invoke("preview", "--help", cwd=tmp_path).output
+    text = " ".join(output.split())
+    assert "mlbank-preview-" in text and "next preview of that path replaces" in text
+    assert "never an exported site" in text

@@ -4,7 +4,8 @@ A bank with lint errors is never exported: apps would ship the broken question. 
 until the whole export has rendered, and every file is replaced by one rename (mlbank/atomic.py), so a
 failed export leaves the previous output as it was. A folder format (the HTML site) is written whole
 into a new folder beside its target, which then takes the old one's place by two renames; mlbank only
-ever replaces a folder it wrote itself (one holding the site's marker file), or an empty one.
+ever replaces a folder it wrote itself (one holding the site's or a preview's marker file), or an
+empty one, and never the folder the command runs in or one that holds it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +24,11 @@ from mlbank.commands.lint import LintOptions, bank_root, selection_from
 from mlbank.config import Config, ConfigError, find_config
 from mlbank.exporters import EXPORTERS, FOLDER_EXPORTERS, ExportOptions, markdown
 from mlbank.exporters.json_export import ClaimFailure
-from mlbank.exporters.site import MARKER, UnsafeId
+from mlbank.exporters.site import MARKER, PREVIEW_MARKER, UnsafeId
 from mlbank.exporters.view import BankView, FilterError, Filters, build_view
 from mlbank.finding import Severity
 from mlbank.lint import lint_bank
+from mlbank.paths import real_path
 
 STDOUT = "-"
 
@@ -130,80 +132,139 @@ def _write(request: ExportRequest, data: bytes, pages: dict[str, str], count: in
 
 # --- folder formats (the HTML site) ---------------------------------------------------------------
 
+# The markers a folder export writes (mlbank/exporters/site.py), and what each says about the folder.
+_WRITTEN_BY = {MARKER: "an exported site", PREVIEW_MARKER: "a preview"}
+
+
+class UnsafeName(ValueError):
+    """A file name a folder export was asked to write that could land outside the folder."""
+
+
+class FolderNotWritten(Exception):
+    """Writing a folder failed; the message says why, and where the folder that was there is now."""
+
 
 def _check_folder_out(fmt: str, out: str | None) -> None:
     if out is None:
         raise ConfigError(f"give --out DIR: --format {fmt} writes a folder")
     if out == STDOUT:
         raise ConfigError(f"--format {fmt} writes a folder: give --out DIR, not -")
-    problem = folder_problem(Path(out))
-    if problem:
-        raise ConfigError(problem)
+    folder_target(Path(out))
 
 
-def folder_problem(out: Path) -> str:
-    """Why `out` cannot take a new site ('' when it can): mlbank replaces the whole folder, so it
-    must be new, empty, or one mlbank wrote (holding the marker file)."""
-    if not out.parent.is_dir():
-        return f"--out {out}: folder {out.parent} does not exist"
+def folder_target(out: Path, replaces: Collection[str] = (MARKER, PREVIEW_MARKER)) -> Path:
+    """The absolute folder `--out out` names (`.` and `..` resolved), which a folder export replaces
+    whole; ConfigError (saying why) unless it is new, empty, or holds one of the markers `replaces`."""
     if out.is_symlink():
-        return f"--out {out} is a symbolic link: give the folder itself"
-    if out.exists() and not out.is_dir():
-        return f"--out {out} is a file: give a folder for the site"
-    if (out / ".git").exists():  # a git checkout or worktree: replacing the folder would drop it
-        return (
-            f"--out {out} holds .git, and an export replaces the whole folder: write the site to a "
-            "folder of its own and copy it into the checkout"
+        raise ConfigError(f"--out {out} is a symbolic link: give the folder itself")
+    target = real_path(out)
+    if target.parent == target:
+        raise ConfigError(f"--out {out} is the root folder: give a folder for the pages")
+    here = real_path(Path.cwd())
+    if target == here or target in here.parents:  # the swap would leave the shell in a removed folder
+        raise ConfigError(
+            f"--out {out} is the current folder or holds it ({target}): the whole folder would be "
+            "replaced, leaving this shell in a folder that no longer exists; run the command from outside it"
         )
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        return (
-            f"--out {out} is a folder that is not empty and has no {MARKER} file, so mlbank did not "
-            "write it; an export replaces the whole folder: give a new or empty folder (or remove this one)"
+    if not target.parent.is_dir():
+        raise ConfigError(f"--out {out}: folder {target.parent} does not exist")
+    if target.exists() and not target.is_dir():
+        raise ConfigError(f"--out {out} is a file: give a folder for the pages")
+    if (target / ".git").exists():  # a git checkout or worktree: replacing the folder would drop it
+        raise ConfigError(
+            f"--out {out} holds .git, and the whole folder is replaced: write the pages to a folder of "
+            "their own and copy them into the checkout"
         )
-    return ""
+    if target.is_dir() and any(target.iterdir()):
+        _check_marker(out, target, replaces)
+    return target
+
+
+def _check_marker(out: Path, target: Path, replaces: Collection[str]) -> None:
+    if any((target / marker).is_file() for marker in replaces):
+        return
+    for marker, writer in _WRITTEN_BY.items():
+        if (target / marker).is_file():
+            raise ConfigError(
+                f"--out {out} holds {writer} (its {marker} file says so), which this command never "
+                "replaces: give another folder"
+            )
+    raise ConfigError(
+        f"--out {out} is a folder that is not empty and has no {' or '.join(replaces)} file, so mlbank "
+        "did not write it; the whole folder is replaced: give a new or empty folder (or remove this one)"
+    )
 
 
 def _export_folder(request: ExportRequest, view: BankView, options: ExportOptions) -> tuple[int, str]:
     assert request.out is not None  # _check_usage made sure
     try:
         files = FOLDER_EXPORTERS[request.fmt].render(view, options)
-    except (ClaimFailure, UnsafeId) as exc:
-        return 1, f"{exc}\nNot exported: the site would publish it."
+    except ClaimFailure as exc:
+        return 1, f"{exc}\nNot exported: a worked number does not hold."
+    except UnsafeId as exc:
+        return 1, f"{exc}\nNot exported: nothing was written."
     out = Path(request.out)
+    held_preview = (real_path(out) / PREVIEW_MARKER).is_file()
     try:
         write_folder(out, files)
-    except OSError as exc:
-        reason = f"{exc.filename or out}: {exc.strerror or exc}"
-        return 2, f"mlbank export: cannot write {reason}; the old site is left as it was"
+    except UnsafeName as exc:  # a bug in an exporter, caught before anything is written
+        return 1, f"mlbank export: {exc}"
+    except FolderNotWritten as exc:
+        return 2, f"mlbank export: {exc}"
     count = len(view.entries)
-    return 0, f"wrote {count} question{'' if count == 1 else 's'} ({len(files)} files) to {out}"
+    done = f"wrote {count} question{'' if count == 1 else 's'} ({len(files)} files) to {out}"
+    return 0, done + ("; it replaced the preview that was there" if held_preview else "")
 
 
-def write_folder(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write `files` (relative POSIX path -> bytes) as the folder `out`, all or nothing.
+def write_folder(
+    out: Path, files: Mapping[str, bytes], replaces: Collection[str] = (MARKER, PREVIEW_MARKER)
+) -> Path:
+    """Write `files` (relative POSIX path -> bytes) as the folder `out`, all or nothing; return the
+    absolute folder written.
 
-    Everything goes into a new folder beside `out` first; only when it is complete does it take
-    `out`'s place, by two renames (the old folder is put back if the second fails). Any failure
-    leaves `out` as it was and removes the new folder. Raises ConfigError if `out` is a folder mlbank
-    must not replace.
+    Everything goes into a new folder beside it first; only when that is complete does it take the
+    folder's place, by two renames (the old folder is put back if the second fails). Raises
+    ConfigError when `out` is a folder this command must not replace (see folder_target), UnsafeName
+    before writing anything when a name could leave the folder, and FolderNotWritten, whose message
+    says truly where the old folder is, when writing fails.
     """
-    problem = folder_problem(out)
-    if problem:
-        raise ConfigError(problem)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=out.parent))
+    target = folder_target(out, replaces)
+    parts = {name: _name_parts(name) for name in files}
+    existed = target.exists()
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent))
+    except OSError as exc:
+        raise FolderNotWritten(_not_written(exc, target, existed)) from exc
     try:
         for name, data in files.items():
-            target = staging.joinpath(*name.split("/"))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        staging.chmod(0o755)  # mkdtemp's folder is private; a site is for reading
-        _swap_in(staging, out)
+            path = staging.joinpath(*parts[name])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        staging.chmod(0o755)  # mkdtemp's folder is private; pages are for reading
+        _swap_in(staging, target)
+    except FolderNotWritten:
+        raise  # both folders are kept, and the message says where
+    except OSError as exc:
+        raise FolderNotWritten(_not_written(exc, target, existed) + _discard(staging)) from exc
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _discard(staging)
         raise
+    return target
+
+
+def _name_parts(name: str) -> list[str]:
+    """A file's path in the folder, by parts; UnsafeName for anything that could land outside it."""
+    parts = name.split("/")
+    if "\\" in name or "\0" in name or any(part in ("", ".", "..") for part in parts):
+        raise UnsafeName(
+            f"{name!r} cannot be a file of the folder: only relative paths of plain names are written "
+            "(no '..', '.', empty parts, leading '/', backslashes or NUL); nothing was written"
+        )
+    return parts
 
 
 def _swap_in(new: Path, out: Path) -> None:
+    """`new` takes the place of `out` (absolute paths in one folder)."""
     if not out.exists():
         os.rename(new, out)
         return
@@ -211,7 +272,29 @@ def _swap_in(new: Path, out: Path) -> None:
     os.rename(out, old)
     try:
         os.rename(new, out)
-    except BaseException:
-        os.rename(old, out)
+    except OSError as exc:
+        try:
+            os.rename(old, out)
+        except OSError as back:
+            raise FolderNotWritten(
+                f"cannot write {_reason(exc, out)}, and cannot put the old site back: "
+                f"{_reason(back, out)}. {out} is missing now: the old site is at {old} and the new one "
+                f"at {new}; move either of them to {out}"
+            ) from exc
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _reason(exc: OSError, fallback: Path) -> str:
+    return f"{exc.filename or fallback}: {exc.strerror or exc}"
+
+
+def _not_written(exc: OSError, target: Path, existed: bool) -> str:
+    state = f"{target} is left as it was" if existed else f"{target} was not created"
+    return f"cannot write {_reason(exc, target)}; {state}"
+
+
+def _discard(staging: Path) -> str:
+    """Remove an unfinished folder; what to tell the user when that fails too."""
+    shutil.rmtree(staging, ignore_errors=True)
+    return f" (the unfinished copy {staging} could not be removed: remove it)" if staging.exists() else ""

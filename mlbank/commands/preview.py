@@ -2,8 +2,11 @@
 lint findings at the top of each page: what an author looks at before committing.
 
 The pages are the site's own (mlbank/exporters/site.py), written as a small site of their own: the
-question pages, an index that lists them, and the stylesheet; topics are named, not linked. The
-findings are those `mlbank lint PATH` reports. A file with lint errors is still shown: a question
+question pages, an index that lists them, and the stylesheet; topics are named, not linked (so topic
+ids name no file and are not checked). The folder carries a preview's marker, not a site's: a preview
+never replaces an exported site. Without --out the pages go to one folder per user in the temporary
+folder, `mlbank-preview-<user>/<name>-<hash of the path>`, which the next preview of the same path
+replaces, so previews do not pile up. The findings are those `mlbank lint PATH` reports. A file with lint errors is still shown: a question
 that does not validate is rebuilt field by field from its raw data, keeping every field that has the
 right shape, so one wrong field does not hide the rest. Worked numbers show their computed values
 where they hold.
@@ -11,6 +14,11 @@ where they hold.
 
 from __future__ import annotations
 
+import getpass
+import hashlib
+import os
+import re
+import stat
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,12 +29,21 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mlbank.bank import Bank, find_bank, load_bank, load_questions, real_path
-from mlbank.commands.export import write_folder
+from mlbank.commands.export import FolderNotWritten, UnsafeName, write_folder
 from mlbank.commands.lint import LintOptions, lint_target
 from mlbank.config import Config, ConfigError, find_config
 from mlbank.exporters import json_export
 from mlbank.exporters.json_export import ClaimFailure
-from mlbank.exporters.site import INDEX, ClaimValues, Site, build, is_safe_id, question_page
+from mlbank.exporters.site import (
+    INDEX,
+    PREVIEW_MARKER,
+    ClaimValues,
+    Site,
+    UnsafeId,
+    build,
+    is_safe_id,
+    question_page,
+)
 from mlbank.exporters.view import BankView, Entry, natural_key
 from mlbank.finding import Finding
 from mlbank.model import BankMeta, Claim, CompanyNote, Practice, Question, Rubric, Topic, TopicsFile
@@ -39,7 +56,7 @@ Model = TypeVar("Model", bound=BaseModel)
 @dataclass(frozen=True)
 class PreviewRequest:
     path: Path
-    out: Path | None = None  # None: a new temporary folder
+    out: Path | None = None  # None: the path's own folder among the user's previews (preview_folder)
     open_browser: bool = True
 
 
@@ -47,13 +64,50 @@ def run_preview(request: PreviewRequest) -> tuple[int, str]:
     root, files = _targets(request.path)
     site = _site(root, files, find_config(Path.cwd()))
     try:
-        out = request.out or Path(tempfile.mkdtemp(prefix="mlbank-preview-"))
-        write_folder(out, build(site))
-    except OSError as exc:
-        return 2, f"mlbank preview: cannot write {exc.filename or request.out}: {exc.strerror or exc}"
+        pages = build(site)
+    except UnsafeId as exc:  # only a section id that bank.yaml's schema did not check could get here
+        return 1, f"{exc}\nNo preview written."
+    try:
+        out = write_folder(request.out or preview_folder(request.path), pages, replaces=(PREVIEW_MARKER,))
+    except UnsafeName as exc:  # a bug in the site's renderer, caught before anything is written
+        return 1, f"mlbank preview: {exc}"
+    except FolderNotWritten as exc:
+        return 2, f"mlbank preview: {exc}"
     first = site.view.entries[0].question.id
     page = out / (question_page(first) if request.path.is_file() else INDEX)
     return 0, _show(page, request.open_browser)
+
+
+def preview_folder(path: Path) -> Path:
+    """Where the preview of `path` goes without --out: its own folder in the user's folder of
+    previews; the next preview of the same path replaces it."""
+    home = Path(tempfile.gettempdir()) / f"mlbank-preview-{_user()}"
+    try:
+        home.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise ConfigError(f"cannot make {home}: {exc.strerror or exc}; give --out DIR") from None
+    # The temporary folder is shared: a folder planted there by someone else could show (or change)
+    # the pages, so only a real folder of this user's that no one else may write to is used.
+    info = home.lstat()
+    theirs = hasattr(os, "getuid") and info.st_uid != os.getuid()
+    if not stat.S_ISDIR(info.st_mode) or theirs or info.st_mode & 0o022:
+        raise ConfigError(
+            f"{home} is not a private folder of yours (a symbolic link, another user's, or writable by "
+            "others), so previews do not go there: remove it, or give --out DIR"
+        )
+    target = real_path(path)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", target.stem)[:60].strip(".-") or "preview"
+    digest = hashlib.sha256(str(target).encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    return home / f"{name}-{digest}"
+
+
+def _user() -> str:
+    if hasattr(os, "getuid"):
+        return str(os.getuid())
+    # Windows: no uid, but there the temporary folder is the user's own anyway.
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", getpass.getuser())
 
 
 def _site(root: Path, files: list[Path], config: Config) -> Site:

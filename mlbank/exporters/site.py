@@ -13,7 +13,8 @@ Layout, relative to the folder (stable: the browser tests and readers' bookmarks
     topics/<id>.html     one topic: title, book page, summary, the questions tagged with it (`#questions`)
                          and those that suggest it (`#suggested`)
     style.css            the one stylesheet (mlbank/exporters/site.css)
-    .mlbank-site         says mlbank wrote the folder, so the next export may replace it whole
+    .mlbank-site         says `mlbank export` wrote the folder, so the next export may replace it whole
+                         (a preview writes `.mlbank-preview` instead: a preview never replaces a site)
 
 Every page links style.css and the index by relative path (`<nav id="site-nav">`); `mlbank preview`
 adds its lint findings at the top of the page (`<section id="findings">`).
@@ -23,7 +24,8 @@ is published: no JavaScript, nothing loaded from outside the folder, a Content-S
 says so, prose through mlbank.render (raw HTML escaped, only http(s) links, math as MathML that
 browsers draw without script) and every other string escaped. Links go only to pages this build
 holds: a question left out by `--only` is named as text. Ids become file names and fragments, so an
-id that is not a plain kebab-case name is refused (UnsafeId), whatever the schema let through.
+id this build uses that is not a plain kebab-case name, or that names a file and is longer than 100
+characters, is refused (UnsafeId), whatever the schema let through.
 
 This module only renders: `build` returns every file's bytes, and mlbank/commands/export.py writes
 the folder and swaps it in.
@@ -40,17 +42,21 @@ from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
+from mlbank.bank import display_path
 from mlbank.exporters import json_export
 from mlbank.exporters.markdown import cheat_line
 from mlbank.exporters.view import BankView, Entry, plan_questions
 from mlbank.finding import Finding, Severity
 from mlbank.model import Claim, PlanTask, Question, Section, Topic
-from mlbank.render import Math, inline_html, to_html
+from mlbank.paths import BANK_FILE, TOPICS_FILE
+from mlbank.render import Math, inline_html, math_spans, to_html
 
 INDEX = "index.html"
 STYLESHEET = "style.css"
 MARKER = ".mlbank-site"
 MARKER_TEXT = "Written by `mlbank export --format html`: the next export replaces this folder whole.\n"
+PREVIEW_MARKER = ".mlbank-preview"
+PREVIEW_MARKER_TEXT = "Written by `mlbank preview`: the next preview into this folder replaces it whole, and so may an export.\n"
 # Defence in depth: even a page that carried a script or an image by mistake could run or load nothing.
 CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
 DOT = " \u00b7 "
@@ -77,7 +83,12 @@ class Site:
     view: BankView
     values: Mapping[str, ClaimValues]
     topic_pages: bool = True
-    findings: Mapping[str, Sequence[Finding]] | None = None
+    findings: Mapping[str, Sequence[Finding]] | None = None  # not None: this is a preview
+
+    @property
+    def marker(self) -> tuple[str, str]:
+        """The file that says who wrote the folder (name, text): a site's or a preview's."""
+        return (MARKER, MARKER_TEXT) if self.findings is None else (PREVIEW_MARKER, PREVIEW_MARKER_TEXT)
 
     @cached_property
     def questions(self) -> dict[str, Question]:
@@ -102,7 +113,7 @@ def render(view: BankView, claims_cache: Path | None = None) -> dict[str, bytes]
 
 def build(site: Site) -> dict[str, bytes]:
     """Relative POSIX path -> bytes, for every file of the site; deterministic."""
-    _check_ids(site.view)
+    _check_ids(site)
     pages = {INDEX: _index_page(site)}
     for entry in site.view.entries:
         pages[question_page(entry.question.id)] = _question_page(site, entry)
@@ -111,7 +122,8 @@ def build(site: Site) -> dict[str, bytes]:
             pages[topic_page(topic.id)] = _topic_page(site, topic)
     files = {path: text.encode("utf-8") for path, text in pages.items()}
     files[STYLESHEET] = stylesheet().encode("utf-8")
-    files[MARKER] = MARKER_TEXT.encode("utf-8")
+    marker, text = site.marker
+    files[marker] = text.encode("utf-8")
     return files
 
 
@@ -128,13 +140,21 @@ def stylesheet() -> str:
     return resources.files("mlbank.exporters").joinpath("site.css").read_text(encoding="utf-8")
 
 
-def _check_ids(view: BankView) -> None:
-    for entry in view.entries:
-        _check_id("question id", entry.question.id, entry.doc.display)
-    for topic in view.topics:
-        _check_id("topic id", topic.id, "topics.yaml")
-    for section in view.meta.sections:
-        _check_id("section id", section.id, "bank.yaml")
+def _check_ids(site: Site) -> None:
+    """Refuse the ids this build uses that cannot name what they name: question ids and (when the
+    build has topic pages) topic ids name files; section ids only name fragments (`#section-<id>`)."""
+    root = site.view.root
+    for entry in site.view.entries:
+        where = _Where(entry.doc.display, entry.doc.text)
+        _check_id("question id", entry.question.id, where, page=question_page("<id>"))
+    if site.topic_pages and site.view.topics:
+        where = _Where.of(root / TOPICS_FILE)
+        for topic in site.view.topics:
+            _check_id("topic id", topic.id, where, page=topic_page("<id>"))
+    if site.sections:
+        where = _Where.of(root / BANK_FILE)
+        for section in site.sections.values():
+            _check_id("section id", section.id, where, page=None)
 
 
 def is_safe_id(value: str) -> bool:
@@ -142,12 +162,52 @@ def is_safe_id(value: str) -> bool:
     return len(value) <= _MAX_ID and _SAFE_ID.fullmatch(value) is not None
 
 
-def _check_id(what: str, value: str, where: str) -> None:
-    if not is_safe_id(value):
+@dataclass(frozen=True)
+class _Where:
+    """The file an id is written in, as shown to the user, and its text (or the file to read it
+    from, only when an id is refused), to say at which line and column."""
+
+    display: str
+    source: str | Path
+
+    @classmethod
+    def of(cls, path: Path) -> _Where:
+        return cls(display_path(path, Path.cwd()), path)
+
+    def place(self, value: str) -> str:
+        """`file:line:column` of the id's first occurrence (ids are unique in their file), or `file`."""
+        text = self.source if isinstance(self.source, str) else _read(self.source)
+        at = text.find(value)
+        if at < 0:
+            return self.display
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        return f"{self.display}:{line}:{column}"
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError):  # only for a line number: the message names the file anyway
+        return ""
+
+
+def _check_id(what: str, value: str, where: _Where, *, page: str | None) -> None:
+    """`page`: the file the id names (`questions/<id>.html`), or None when it names only a fragment."""
+    target = f"the page {page}" if page is not None else "a link target"
+    if _SAFE_ID.fullmatch(value) is None:
+        # Only a build that skipped lint gets here: the schema (MB100) holds every id to kebab-case.
         raise UnsafeId(
-            f"{where}: {what} {value!r} cannot name a page of the site: it is not a safe file name "
-            "(lower-case letters, digits and single hyphens, at most 100 characters); rename it "
-            "(`mlbank lint` checks ids)"
+            f"{where.place(value)}: {what} {value!r} cannot name {target} of the site: it is not a safe "
+            "name (lower-case letters, digits and single hyphens); rename it (`mlbank lint` reports it as MB100)"
+        )
+    if page is not None and len(value) > _MAX_ID:
+        shown = f"{value[:30]}\u2026"  # the id itself is too long to read in a message
+        raise UnsafeId(
+            f"{where.place(value)}: {what} {shown!r} is {len(value)} characters long, and the site names "
+            f"{target} after it, keeping such names to at most {_MAX_ID} characters so that every file "
+            "system and web server takes them: shorten it, here and wherever it is used "
+            "(`mlbank lint` does not check this length)"
         )
 
 
@@ -315,7 +375,7 @@ def _question_page(site: Site, entry: Entry) -> str:
         _companies(site, q),
         _review(entry),
     ]
-    return _page(site, here, f"{q.id}{DOT}{q.title}", "".join(body))
+    return _page(site, here, f"{q.id}{DOT}{plain_title(q.title)}", "".join(body))
 
 
 def _facts(site: Site, here: str, q: Question) -> str:
@@ -468,6 +528,31 @@ def _prose(text: str) -> str:
 
 def _inline(text: str) -> str:
     return inline_html(text, Math.MATHML)
+
+
+# A formula's place while the rest of a title is rendered: private-use characters, which Markdown
+# leaves alone and a title has no use for (they are dropped from the title first).
+_HOLE_OPEN, _HOLE_CLOSE = "\ue000", "\ue001"
+_HOLE = re.compile(f"{_HOLE_OPEN}([0-9]+){_HOLE_CLOSE}")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_title(title: str) -> str:
+    """A question title as plain text, for `<title>` (tabs, bookmarks, search results show it as it
+    is): Markdown's emphasis and code markers dropped, each formula as its TeX without the dollars."""
+    spans = math_spans(title)
+    pieces: list[str] = []
+    cursor = 0
+    for number, span in enumerate([*spans, None]):
+        end = span.start if span is not None else len(title)
+        pieces.append(title[cursor:end].replace(_HOLE_OPEN, "").replace(_HOLE_CLOSE, ""))
+        if span is not None:
+            pieces.append(f"{_HOLE_OPEN}{number}{_HOLE_CLOSE}")
+            cursor = span.end
+    # The renderer escapes every `<` of the text (raw HTML is off), so each `<...>` left is its own tag.
+    text = html.unescape(_TAG.sub("", inline_html("".join(pieces), Math.MATHML)))
+    text = _HOLE.sub(lambda hole: spans[int(hole.group(1))].body.strip(), text)
+    return " ".join(text.split())
 
 
 def _e(text: str) -> str:

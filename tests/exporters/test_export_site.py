@@ -15,6 +15,7 @@ import posixpath
 import re
 import sqlite3
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,8 @@ from bank_edits import edit
 from export_helpers import REAL_BANK, export, fresh_minibank
 from site_html import Page, active_content, is_relative, parse, read
 
-from mlbank.bank import load_bank
+from mlbank.bank import load_bank, real_path
+from mlbank.commands import export as export_command
 from mlbank.exporters import site
 from mlbank.exporters.json_export import computed_values
 from mlbank.exporters.view import BankView, Entry, Filters, build_view
@@ -209,41 +211,6 @@ def test_a_new_build_replaces_the_old_site_whole(shared_minibank: Path, tmp_path
     assert run.code == 0, run.output
     assert not (out / "questions/qf01.html").exists()  # nothing stale survives
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no staging or old folder left
-
-
-@pytest.mark.parametrize("failing", ["write", "swap"])
-def test_a_failed_build_leaves_the_old_site_and_no_temporary_folder(
-    failing: str, shared_minibank: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    out = tmp_path / "site"
-    assert export("--format", "html", "--out", out, shared_minibank).code == 0
-    (out / "index.html").write_text("the old site\n")
-    before = files_of(out)
-    if failing == "write":
-        real_write = Path.write_bytes
-        calls = []
-
-        def write_bytes(self: Path, data: bytes) -> int:
-            calls.append(self)
-            if len(calls) == 3:
-                raise OSError(28, "No space left on device", str(self))
-            return real_write(self, data)
-
-        monkeypatch.setattr(Path, "write_bytes", write_bytes)
-    else:
-        real_rename = os.rename
-
-        def rename(src: str, dst: str) -> None:
-            if Path(dst) == out and str(src).endswith(".new"):  # the new site; putting the old back works
-                raise OSError(13, "Permission denied", str(dst))
-            real_rename(src, dst)
-
-        monkeypatch.setattr(os, "rename", rename)
-    run = export("--format", "html", "--out", out, shared_minibank)
-    assert run.code == 2 and ("No space left on device" in run.output or "Permission denied" in run.output)
-    assert "old site" in run.output or "left as it was" in run.output
-    assert files_of(out) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
 def test_a_failure_while_rendering_writes_nothing(
@@ -442,3 +409,220 @@ def test_hostile_csv_export_is_inert(hostile_bank: Path, tmp_path: Path) -> None
     assert any(SCRIPT in "".join(parse(c).text) for c in cells)
     for cell in cells:
         assert active_content(parse(cell)) == [], cell
+
+
+# --- the folder swap: `.` and `..` in --out, unsafe file names, true messages on every failure ----
+
+
+def _old_site(shared_minibank: Path, out: Path) -> dict[str, bytes]:
+    """An exported site at `out`, marked so a test can tell it from the next build."""
+    assert export("--format", "html", "--out", out, shared_minibank).code == 0
+    (out / "index.html").write_text("the old site\n")
+    return files_of(out)
+
+
+def test_dots_in_out_name_the_folder_they_lead_to(shared_minibank: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    before = _old_site(shared_minibank, out)
+    run = export("--format", "html", "--out", "./site/../site", shared_minibank, cwd=tmp_path)
+    assert run.code == 0, run.output
+    assert files_of(out) != before and (out / site.MARKER).is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no staging or old folder left
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        (".", "is the current folder or holds it"),
+        ("..", "is the current folder or holds it"),
+        ("/", "is the root folder"),
+    ],
+)
+def test_out_that_holds_the_working_folder_is_refused(
+    out: str, message: str, shared_minibank: Path, tmp_path: Path
+) -> None:
+    here = tmp_path / "site"
+    before = _old_site(shared_minibank, here)  # a site mlbank could replace, but the shell stands in it
+    run = export("--format", "html", "--out", out, shared_minibank, cwd=here)
+    assert run.code == 2 and f"--out {out} {message}" in run.output, run.output
+    assert files_of(here) == before
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../evil.html", "questions/../../evil.html", "/tmp/evil.html", "questions\\evil.html", "a\x00.html", ""],
+)
+def test_write_folder_refuses_a_file_name_that_could_leave_the_folder(name: str, tmp_path: Path) -> None:
+    with pytest.raises(export_command.UnsafeName, match="cannot be a file of the folder"):
+        export_command.write_folder(tmp_path / "site", {"index.html": b"x", name: b"evil"})
+    assert list(tmp_path.iterdir()) == []  # refused before anything was written
+
+
+def _fail_rename(
+    monkeypatch: pytest.MonkeyPatch, out: Path, *, moving_old_away: bool, putting_back: bool
+) -> None:
+    """Make os.rename fail where a swap of the folder `out` can fail."""
+    real_rename = os.rename
+    target = real_path(out)
+
+    def rename(src: str, dst: str) -> None:
+        source, dest = Path(src), Path(dst)
+        if moving_old_away and source == target:
+            raise OSError(13, "Permission denied", str(src))
+        if dest == target and source.name.endswith(".new"):
+            raise OSError(13, "Permission denied", str(dst))
+        if putting_back and dest == target and source.name.endswith(".old"):
+            raise OSError(16, "Device or resource busy", str(dst))
+        real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", rename)
+
+
+def _fail_third_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_write = Path.write_bytes
+    calls: list[Path] = []
+
+    def write_bytes(self: Path, data: bytes) -> int:
+        calls.append(self)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device", str(self))
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+
+
+@pytest.mark.parametrize("failing", ["write", "moving the old site away", "moving the new site in"])
+def test_each_failed_swap_says_truly_that_the_old_site_is_left(
+    failing: str, shared_minibank: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    before = _old_site(shared_minibank, out)
+    if failing == "write":
+        _fail_third_write(monkeypatch)
+    else:
+        _fail_rename(monkeypatch, out, moving_old_away=failing.endswith("away"), putting_back=False)
+    run = export("--format", "html", "--out", out, shared_minibank)
+    assert run.code == 2, run.output
+    assert "No space left on device" in run.output or "Permission denied" in run.output
+    assert f"; {real_path(out)} is left as it was" in run.output
+    assert files_of(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_failed_first_export_says_nothing_was_created(
+    shared_minibank: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fail_third_write(monkeypatch)
+    run = export("--format", "html", "--out", tmp_path / "site", shared_minibank)
+    assert run.code == 2 and f"{real_path(tmp_path / 'site')} was not created" in run.output, run.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_when_the_old_site_cannot_be_put_back_the_message_says_where_it_is(
+    shared_minibank: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    before = _old_site(shared_minibank, out)
+    _fail_rename(monkeypatch, out, moving_old_away=False, putting_back=True)
+    run = export("--format", "html", "--out", out, shared_minibank)
+    assert run.code == 2 and "Permission denied" in run.output and "Device or resource busy" in run.output
+    assert not out.exists() and "is missing now" in run.output
+    (old,) = tmp_path.glob(".site.*.old")
+    (new,) = tmp_path.glob(".site.*.new")
+    assert f"the old site is at {old}" in run.output and f"the new one at {new}" in run.output
+    assert files_of(old) == before  # exactly where the message says, untouched
+    assert (new / site.MARKER).is_file() and (new / "questions/q01.html").is_file()
+
+
+# --- ids too long to name a file -------------------------------------------------------------------
+
+LONG_TOPIC = "loss-functions-" + "x" * 105  # 120 characters: kebab-case, so the schema lets it through
+
+
+def rename_everywhere(bank: Path, old: str, new: str) -> None:
+    for path in bank.rglob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_an_id_too_long_for_a_file_name_is_refused_with_a_true_message(tmp_path: Path) -> None:
+    bank = fresh_minibank(tmp_path)
+    rename_everywhere(bank, "loss-functions", LONG_TOPIC)
+    run = export("--format", "html", "--out", tmp_path / "site", bank, cwd=tmp_path)
+    assert run.code == 1, run.output
+    assert "bank/topics.yaml:6:9: topic id 'loss-functions-xxxx" in run.output
+    assert "is 120 characters long" in run.output and "at most 100 characters" in run.output
+    assert "topics/<id>.html" in run.output and "shorten it" in run.output
+    assert "`mlbank lint` does not check this length" in run.output
+    assert "Not exported" in run.output and not (tmp_path / "site").exists()
+
+
+# --- titles: no link inside a link, plain text in <title> ------------------------------------------
+
+
+class _Anchors(HTMLParser):
+    """Every <a> opened while another is open, as a browser would see them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open = 0
+        self.nested: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            if self.open:
+                self.nested.append(dict(attrs).get("href") or "")
+            self.open += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.open:
+            self.open -= 1
+
+
+def nested_links(text: str) -> list[str]:
+    anchors = _Anchors()
+    anchors.feed(text)
+    return anchors.nested
+
+
+def test_a_link_in_a_title_never_makes_a_link_inside_a_link(tmp_path: Path) -> None:
+    bank = fresh_minibank(tmp_path)
+    edit(bank / Q01, "title: Log loss", "title: 'Log [loss](https://example.com/elsewhere) *again*'")
+    out = tmp_path / "site"
+    run = export("--format", "html", "--out", out, bank, cwd=tmp_path)
+    assert run.code == 0, run.output
+    for name in ("index.html", "topics/loss-functions.html", "questions/q01.html", "questions/qf01.html"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert nested_links(text) == [], name
+        assert "example.com" not in " ".join(parse(text).hrefs), name
+    index = read(out / "index.html")
+    assert "questions/q01.html" in index.hrefs and "again" in "".join(index.text)
+
+
+def _title_of(path: Path) -> str:
+    match = re.search(r"<title>(.*)</title>", path.read_text(encoding="utf-8"))
+    assert match is not None
+    return match.group(1)
+
+
+def test_the_title_element_is_plain_text(tmp_path: Path) -> None:
+    bank = fresh_minibank(tmp_path)
+    edit(bank / Q01, "title: Log loss", "title: 'Log *loss*, `p` and $-\\log p$ when $a<b$ & \\$5'")
+    out = tmp_path / "site"
+    assert export("--format", "html", "--out", out, bank, cwd=tmp_path).code == 0
+    raw = _title_of(out / "questions/q01.html")
+    assert raw == "q01 \u00b7 Log loss, p and -\\log p when a&lt;b &amp; $5 \u00b7 Mini bank"
+    assert read(out / "questions/q01.html").all("math")  # the heading still shows the formulas
+
+
+def test_an_unfinished_copy_that_cannot_be_removed_is_named(
+    shared_minibank: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    before = _old_site(shared_minibank, out)
+    _fail_third_write(monkeypatch)
+    monkeypatch.setattr(export_command.shutil, "rmtree", lambda *_, **__: None)  # removing fails quietly
+    run = export("--format", "html", "--out", out, shared_minibank)
+    (new,) = tmp_path.glob(".site.*.new")
+    assert run.code == 2 and f"{real_path(out)} is left as it was" in run.output, run.output
+    assert f"the unfinished copy {new} could not be removed: remove it" in run.output
+    assert files_of(out) == before
