@@ -24,9 +24,6 @@ from itertools import groupby
 from typing import NamedTuple
 
 _AMOUNT = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?(?:[kKmMbB]|bn)?(?![0-9A-Za-z])", re.ASCII)
-# The "not escaped" lookbehind comes after the first `$` (not before it), so the regex engine can
-# jump from one `$` to the next instead of trying a match at every character.
-_DOLLAR = re.compile(r"\$(?<!\\\$)\$?")
 _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
@@ -53,7 +50,11 @@ class Span(NamedTuple):
 class MathScan(NamedTuple):
     currency: tuple[int, ...]  # offsets of unescaped currency dollars
     unbalanced: tuple[Unbalanced, ...]  # math delimiters never closed in their paragraph
-    spans: tuple[Span, ...] = ()  # the math spans, in order
+
+
+class _Scanned(NamedTuple):
+    found: MathScan
+    spans: tuple[Span, ...]  # the math spans, in order
 
 
 def mask_code(text: str) -> str:
@@ -67,16 +68,20 @@ def mask_code(text: str) -> str:
     return _CODE_SPAN.sub(blank, _FENCE.sub(blank, text))
 
 
-_NO_MATH = MathScan((), (), ())
+_NO_MATH = _Scanned(MathScan((), ()), ())
 
 
 def scan(text: str) -> MathScan:
     # Most texts hold no dollar: answer those without a cache entry.
+    return _scanned(text).found
+
+
+def _scanned(text: str) -> _Scanned:
     return _scan(text) if "$" in text else _NO_MATH
 
 
 @lru_cache(maxsize=1 << 16)  # two rules (and --fix) scan the same texts
-def _scan(text: str) -> MathScan:
+def _scan(text: str) -> _Scanned:
     masked = mask_code(text)
     currency: list[int] = []
     unbalanced: list[Unbalanced] = []
@@ -85,10 +90,28 @@ def _scan(text: str) -> MathScan:
     # being the number of breaks before it (paragraphs without a dollar cost nothing). A break
     # starts with a newline, so no `$$` straddles one.
     breaks = [m.start() for m in _PARAGRAPH.finditer(masked)]
-    dollars = [(m.start(), m.group(0)) for m in _DOLLAR.finditer(masked)]
+    dollars = _dollars(masked)
     for _, paragraph in groupby(dollars, key=lambda dollar: bisect(breaks, dollar[0])):
         _scan_paragraph(masked, list(paragraph), currency, unbalanced, spans)
-    return MathScan(tuple(currency), tuple(unbalanced), tuple(spans))
+    return _Scanned(MathScan(tuple(currency), tuple(unbalanced)), tuple(spans))
+
+
+def _dollars(text: str) -> list[tuple[int, str]]:
+    """Every unescaped `$` or `$$`, with its offset. A dollar is escaped by an odd number of
+    backslashes before it, as in Markdown: `C:\\\\$x$` is a backslash, then math."""
+    found: list[tuple[int, str]] = []
+    at = text.find("$")
+    while at >= 0:
+        before = at
+        while before > 0 and text[before - 1] == "\\":
+            before -= 1
+        if (at - before) % 2:
+            at = text.find("$", at + 1)
+            continue
+        delim = "$$" if text.startswith("$$", at) else "$"
+        found.append((at, delim))
+        at = text.find("$", at + len(delim))
+    return found
 
 
 def _scan_paragraph(
@@ -144,7 +167,7 @@ def math_spans(text: str) -> list[Span]:
     """The math spans lint checks: the renderer (mlbank/render.py) sees the same ones in a text that
     passes MB300 and MB301 (tests/test_render.py holds both to it over the bank and a corpus); this
     scan costs a regex pass, where the renderer's full Markdown parse would dominate a cold lint."""
-    return list(scan(text).spans)
+    return list(_scanned(text).spans)
 
 
 def unbalanced_math(text: str) -> list[Unbalanced]:

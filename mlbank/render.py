@@ -332,12 +332,28 @@ def _serialise(node: Element) -> str:
     )
     if tag == "math":
         attributes = ' xmlns="http://www.w3.org/1998/Math/MathML"' + attributes
-    if tag in ("mi", "mo") and re.match(r"\\[A-Za-z]", node.text or ""):
-        raise UnsafeMath(f"unconverted command {node.text}")  # shown as TeX source rather than garbled
-    inner = html.escape(node.text or "", quote=False)
+    text = _token_text(tag, node.text or "")
+    inner = html.escape(text, quote=False)
     for child in node:
         inner += _serialise(child) + html.escape(child.tail or "", quote=False)
     return f"<{tag}{attributes}>{inner}</{tag}>"
+
+
+# Text-mode escapes latex2mathml copies into <mtext> as written (`\\text{10\\% off}`).
+_TEXT_ESCAPES = re.compile(r"\\([%$&#_{}])")
+
+
+def _token_text(tag: str, text: str) -> str:
+    """A token's text, or UnsafeMath where latex2mathml left TeX in it (a command it does not
+    know, an accent written `\\^a`): shown as TeX source rather than garbled."""
+    if tag == "mtext":
+        if re.search(r"(?<!\\)[{}]", text):  # a group inside \text{} that the converter cut short
+            raise UnsafeMath(f"unconverted TeX in <mtext>: {text}")
+        text = _TEXT_ESCAPES.sub(r"\1", text)
+    left = "\\" in text if tag in ("mi", "mtext") else bool(re.match(r"\\[A-Za-z]", text))
+    if left:  # `<mo>\</mo>` is \backslash, a symbol of its own
+        raise UnsafeMath(f"unconverted TeX in <{tag}>: {text}")
+    return text
 
 
 def _allowed(name: str) -> bool:

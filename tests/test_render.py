@@ -226,3 +226,26 @@ def test_plain_fields_are_escaped_and_start_no_math() -> None:
         plain_html('Topic \\(x\\) "<b>" $$')
         == "Topic \\<span></span>(x\\<span></span>) &quot;&lt;b&gt;&quot; $<span></span>$"
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["P1 C:\\\\$\\gdef\\x{y}$ and C:\\\\$x$.", "Row break: $a\\\\$", "\\$$x$", "\\\\\\$5 and $y$"]
+)
+def test_an_escaped_backslash_before_a_dollar_counts_as_markdown_counts_it(text: str) -> None:
+    from mlbank import markup
+
+    assert [(s.start, s.end) for s in markup.math_spans(text)] == [(s.start, s.end) for s in math_spans(text)]
+    assert markup.math_spans(text)
+
+
+@pytest.mark.parametrize(
+    ("tex", "shown"),
+    [("\\text{10\\% off}", "<mtext>10%\u00a0off</mtext>"), ("\\text{cost \\$5}", "<mtext>cost\u00a0$5</mtext>")],
+)
+def test_text_escapes_read_as_their_characters(tex: str, shown: str) -> None:
+    assert shown in mathml(tex, display=False)
+
+
+@pytest.mark.parametrize("tex", ["\\text{\\textbackslash}", "\\text{a {b} c}", "\\text{a \\{b\\} c}", "\\^a"])
+def test_tex_the_converter_leaves_in_its_output_is_shown_as_source(tex: str) -> None:
+    assert mathml(tex, display=False).startswith('<code class="math-source">')

@@ -33,7 +33,7 @@ from mlbank.exporters.json_model import (
 )
 from mlbank.exporters.view import BankView, Entry, plan_questions
 from mlbank.model import Claim, Question
-from mlbank.render import inline_html, to_html
+from mlbank.render import inline_html, plain_html, to_html
 
 if TYPE_CHECKING:
     from mlbank.claims import ClaimSpec
@@ -167,13 +167,23 @@ class Targets:
         found = []
         for ref in question.see:
             if ref in self.questions:  # a question first, as the Anki export reads `see`
+                title = self.questions[ref]
                 found.append(
                     ExportReference(
-                        kind="question", id=ref, title=self.questions[ref], exported=ref in self.exported
+                        kind="question",
+                        id=ref,
+                        title=title,
+                        title_html=inline_html(title),
+                        exported=ref in self.exported,
                     )
                 )
             elif ref in self.topics:
-                found.append(ExportReference(kind="topic", id=ref, title=self.topics[ref], exported=True))
+                title = self.topics[ref]
+                found.append(
+                    ExportReference(
+                        kind="topic", id=ref, title=title, title_html=plain_html(title), exported=True
+                    )
+                )
         return found
 
 

@@ -187,6 +187,10 @@ class ExportReference(Out):
         description="The topic's title, or the question's title as written (Markdown, like a question's "
         "`title`), taken from the bank even when the question is not exported."
     )
+    title_html: str = Field(
+        description="The title as inline HTML (a question's through the renderer, math as \\(...\\); a "
+        "topic's escaped), safe to insert like the other *_html fields."
+    )
     exported: bool = Field(
         description="True when the target is in this document (topics always are); false for a question "
         "the export's --only filters left out: show its title, but do not link to it."
