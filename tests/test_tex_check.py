@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mlbank import tex_check
 from mlbank.bank import load_bank
 from mlbank.katex_data import katex
 from mlbank.render import math_spans
@@ -149,17 +150,30 @@ def test_too_many_macro_expansions_are_reported() -> None:
 
 
 @pytest.mark.parametrize("unit", ["x + ", r"\frac{a}{b} ", r"\left( x \right) ", "{a^{b_c}} "])
-def test_time_grows_linearly(unit: str) -> None:
-    def best(n: int) -> float:
-        times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            tex_problem(unit * n)
-            times.append(time.perf_counter() - start)
-        return min(times)
+def test_work_grows_linearly(unit: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted in parse steps, not seconds, so a busy machine cannot make it flaky."""
+    steps = 0
+    run = tex_check._run
 
-    small, large = best(2_000), best(8_000)
-    assert large < 8 * small + 0.05  # four times the input: linear is 4x, quadratic would be 16x
+    def counted(root: tex_check.Step) -> None:
+        def count(step: tex_check.Step) -> tex_check.Step:
+            nonlocal steps
+            for child in step:
+                steps += 1
+                yield count(child)
+
+        run(count(root))
+
+    monkeypatch.setattr(tex_check, "_run", counted)
+
+    def work(n: int) -> int:
+        nonlocal steps
+        steps = 0
+        tex_problem(unit * n)
+        return steps
+
+    small, large = work(2_000), work(8_000)
+    assert small > 2_000 and large <= 4 * small + 16  # four times the input: linear is 4x
 
 
 def test_a_megabyte_formula_is_checked_in_seconds() -> None:
