@@ -76,19 +76,11 @@ class Stamps(NamedTuple):
 
 
 def _digest(path: str) -> str:
-    """The file's SHA-256, or UNREADABLE for anything but a readable regular file. Opened without
-    blocking and checked once open: a FIFO in the bank must not hang the run (the loader reports it)."""
-    h = hashlib.sha256()
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as fh:
-            if not S_ISREG(os.fstat(fd).st_mode):
-                return UNREADABLE
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except OSError:
-        return UNREADABLE
-    return h.hexdigest()
+    """The file's SHA-256 as mlbank.source reads it, or UNREADABLE for anything but a readable
+    regular file (a FIFO in the bank must not hang the run: the loader reports it)."""
+    from mlbank.source import file_digest
+
+    return file_digest(path) or UNREADABLE
 
 
 class Scan(NamedTuple):

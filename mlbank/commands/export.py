@@ -19,7 +19,7 @@ from pathlib import Path
 
 from mlbank.atomic import write_bytes, write_text
 from mlbank.bank import Bank, load_bank
-from mlbank.commands.lint import LintOptions, bank_root, selection_from
+from mlbank.commands.lint import LintOptions, selection_from
 from mlbank.config import Config, ConfigError, find_config
 from mlbank.exporters import EXPORTERS, FOLDER_EXPORTERS, ExportOptions, markdown
 from mlbank.exporters.json_export import ClaimFailure
@@ -27,6 +27,7 @@ from mlbank.exporters.site import MARKER, UnsafeId
 from mlbank.exporters.view import BankView, FilterError, Filters, build_view
 from mlbank.finding import Severity
 from mlbank.lint import lint_bank
+from mlbank.workspace import bank_root
 
 STDOUT = "-"
 

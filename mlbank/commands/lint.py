@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from mlbank.config import Config, ConfigError, find_config
+from mlbank.config import Config, find_config
 from mlbank.finding import Finding, Severity
-from mlbank.paths import BANK_FILE
+from mlbank.workspace import Target, resolve_targets
 
 if TYPE_CHECKING:
     from mlbank.lint import Selection
@@ -28,61 +28,6 @@ class LintOptions(NamedTuple):
     fix: bool = False
     cache: bool = True
     jobs: int | None = None  # processes for a large bank; None: one per core
-
-
-class Target(NamedTuple):
-    bank: Path
-    only: tuple[Path, ...] | None  # None: the whole bank
-
-
-def resolve_targets(paths: list[Path], config: Config) -> list[Target]:
-    """Which banks to load and which of their files to report on."""
-    from mlbank.paths import find_bank
-
-    if not paths:
-        return [Target(default_bank(config), None)]
-    targets: dict[Path, list[Path] | None] = {}
-    for path in paths:
-        if not path.exists():
-            raise ConfigError(f"{path}: no such file or directory")
-        if path.is_dir() and (path / BANK_FILE).is_file():
-            targets[path.resolve()] = None
-            continue
-        bank = find_bank(path)
-        if bank is None:
-            raise ConfigError(f"{path}: not inside a bank (no {BANK_FILE} in it or any folder above)")
-        files = sorted(path.rglob("*.y*ml")) if path.is_dir() else [path]
-        listed = targets.setdefault(bank, [])
-        if listed is not None:
-            listed.extend(files)
-    return [Target(b, None if o is None else tuple(o)) for b, o in targets.items()]
-
-
-def default_bank(config: Config) -> Path:
-    candidates = [config.bank] if config.bank is not None else [Path("bank"), Path(".")]
-    for candidate in candidates:
-        if candidate is not None and (candidate / BANK_FILE).is_file():
-            return candidate.resolve()
-    if config.bank is not None:  # configured, so a bank was started: it moved, or the path is wrong
-        raise ConfigError(f"no bank found: {config.bank / BANK_FILE} does not exist; pass the bank directory")
-    raise ConfigError(
-        f"no bank found: {Path('bank') / BANK_FILE} does not exist; pass the bank directory, "
-        "or start a bank here with `mlbank init`"
-    )
-
-
-def bank_root(path: Path | None, config: Config) -> Path:
-    """The bank a command works on: the default one, or the bank at or above `path`."""
-    from mlbank.paths import find_bank
-
-    if path is None:
-        return default_bank(config)
-    if path.is_dir() and (path / BANK_FILE).is_file():
-        return path.resolve()
-    found = find_bank(path) if path.exists() else None
-    if found is None:
-        raise ConfigError(f"{path}: not a bank (no {BANK_FILE} in it or any folder above)")
-    return found
 
 
 def selection_from(config: Config, options: LintOptions) -> Selection:

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from mlbank.atomic import write_text
-from mlbank.commands.lint import LintOptions, Target, lint_target, resolve_targets
+from mlbank.commands.lint import LintOptions, lint_target
 from mlbank.config import Config, ConfigError, find_config
 from mlbank.finding import Finding, Severity
 from mlbank.paths import kind_of, question_files, real_path
+from mlbank.workspace import Target, resolve_targets
 
 # Findings a new stamp settles, so they never stop one being recorded.
 SETTLED = frozenset({"MB600", "MB601", "MB602"})

@@ -7,11 +7,11 @@ from collections import Counter
 from pathlib import Path
 
 from mlbank.bank import load_bank
-from mlbank.commands.lint import bank_root
 from mlbank.config import find_config
 from mlbank.review import VERDICTS
 from mlbank.speech import WORDS_PER_MINUTE
 from mlbank.stats import PRACTICE_ROUNDS, THIN_TOPIC_SHARE, Coverage, Thin, coverage
+from mlbank.workspace import bank_root
 
 
 def run_stats(bank_path: Path | None, fmt: str) -> tuple[int, str]:
