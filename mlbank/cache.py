@@ -261,10 +261,10 @@ def code_fingerprint() -> str:
 class LintCache:
     """The lint result of one bank under one configuration."""
 
-    def __init__(self, directory: Path, bank_root: Path, config_key: str) -> None:
+    def __init__(self, directory: Path, bank_root: Path, config_key: str, display_base: Path) -> None:
         self.bank_root = bank_root
-        # Findings carry paths as shown from the working directory, so that is part of the key too.
-        where = f"{bank_root.resolve()}\0{Path.cwd()}\0{config_key}"
+        # Findings carry paths as shown from `display_base`, so that is part of the key too.
+        where = f"{bank_root.resolve()}\0{display_base.resolve()}\0{config_key}"
         name = hashlib.sha256(where.encode()).hexdigest()[:24]
         self.path = directory / f"v{FORMAT}" / f"lint-{name}.json"
         self.config_key = config_key

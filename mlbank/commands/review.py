@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mlbank import reporters
 from mlbank.atomic import write_text
 from mlbank.commands.lint import LintOptions, lint_target
 from mlbank.config import Config, ConfigError, find_config
@@ -71,7 +72,7 @@ def _errors_by_file(target: Target, config: Config) -> dict[Path, list[Finding]]
 
 def _stamp_file(path: Path, errors: list[Finding], request: ReviewRequest, day: date) -> tuple[bool, str]:
     if errors:
-        shown = [f"  {f.path}:{f.line}:{f.column}: {f.code} [{f.name}] {f.message}" for f in errors]
+        shown = [f"  {reporters.line(f)}" for f in errors]
         return False, "\n".join(
             [f"{path}: not reviewed: it has {len(errors)} lint error(s); fix them first", *shown]
         )

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from mlbank.engine.record import CLAIMS
 from mlbank.finding import Finding, Severity
 from mlbank.loader import Document, parse_yaml
 from mlbank.rules.base import Context, RuleId, prose_fields, report
@@ -40,6 +41,10 @@ if TYPE_CHECKING:
 
 RULE = RuleId("MB400", "claim-fails", Severity.ERROR)
 BANK_WIDE = True  # the whole bank's claims go to one sympy worker, deduplicated
+READS: frozenset[str] = (
+    frozenset()
+)  # the top-level keys of a question it reads (the bank-wide stage keeps these)
+FACTS = frozenset({CLAIMS})  # the derived facts it reads (mlbank.engine.record)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
