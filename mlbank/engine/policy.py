@@ -8,13 +8,11 @@ Cheap to import (the warm lint path builds a Selection's key): rules are importe
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import fnmatch
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -40,16 +38,16 @@ class RuleOptions(NamedTuple):
         return self.today or date.today()
 
 
-@dataclass(frozen=True)
-class Selection:
-    """Which rules run, how loud they are and where they are silenced; from config and options."""
+class Selection(NamedTuple):
+    """Which rules run, how loud they are and where they are silenced; from config and options.
+    (A NamedTuple, not a dataclass: the warm lint path builds one, and dataclasses imports inspect.)"""
 
     select: frozenset[str] = frozenset()  # empty means every rule
     ignore: frozenset[str] = frozenset()
-    severity: dict[str, Severity] = field(default_factory=dict)
+    severity: Mapping[str, Severity] = {}  # shared by default: read only, through Mapping
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()  # (glob relative to root, codes)
     root: Path | None = None
-    options: RuleOptions = field(default_factory=RuleOptions)
+    options: RuleOptions = RuleOptions()
 
     def active(self) -> Iterator[Rule]:
         from mlbank.rules import RULES
@@ -67,7 +65,7 @@ class Selection:
 
     def key(self) -> str:
         """A digest of every field: two selections with the same key give the same findings."""
-        parts = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        parts = {name: _plain(value) for name, value in self._asdict().items()}
         return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
@@ -86,7 +84,7 @@ def _plain(value: Any) -> Any:
         return sorted((_plain(v) for v in value), key=repr)
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return sorted(([_plain(k), _plain(v)] for k, v in value.items()), key=repr)
     raise TypeError(f"a Selection field of type {type(value).__name__} has no key form")
 

@@ -161,7 +161,7 @@ class Session:
         if self._outcome is None:
             self.lint()
         assert self._outcome is not None
-        return self._outcome.context.claims if plan(self.selection).bank_wide else []
+        return self._outcome.context.claims if uses_claims(plan(self.selection).bank_wide) else []
 
     def bank(self) -> Bank:
         """The bank's full documents (models included), unsaved texts honoured."""
