@@ -62,6 +62,7 @@ class Session:
         self._given: StageInput | None = None
         self._results: dict[Path, FileResult] = {}  # in bank order
         self._outcome: BankOutcome | None = None
+        self._real: dict[str, Path] | None = None  # documents' real paths by display path
         self._loaded: Bank | None = None  # documents a caller loaded already (Session.of_bank)
 
     @classmethod
@@ -139,6 +140,7 @@ class Session:
     def _bank_stage(self) -> list[Finding]:
         assert self._given is not None
         self._outcome = bank_stage(self._given, list(self._results.values()), self.claims_cache)
+        self._real = None
         return list(self._outcome.findings)
 
     # --- answers ------------------------------------------------------------------------------
@@ -151,9 +153,15 @@ class Session:
         found = self._outcome.findings
         if paths is None:
             return list(found)
-        shown = {d.display: real_path(d.path) for d in self._outcome.context.bank.documents}
         wanted = {real_path(p) for p in paths}
-        return [f for f in found if shown.get(f.path) in wanted]
+        return [f for f in found if self._shown().get(f.path) in wanted]
+
+    def _shown(self) -> dict[str, Path]:
+        """Each document's real path by its display path (a syscall per path part: made once)."""
+        if self._real is None:
+            assert self._outcome is not None
+            self._real = {d.display: real_path(d.path) for d in self._outcome.context.bank.documents}
+        return self._real
 
     @property
     def claims(self) -> list[tuple[Located, Verdict]]:

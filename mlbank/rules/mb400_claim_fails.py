@@ -72,7 +72,7 @@ def _message(ctx: Context, claim: Located, verdict: Verdict) -> str:
 
 def _prose(ctx: Context, doc: Document) -> list[str]:
     """The prompt, answer and rubric (as MB401 reads them). This stage may hold a slim copy of the
-    question without its prose (mlbank.parallel), so then they are read again from the file's text:
+    question without its prose (mlbank.engine.stages), so then they are read again from the file's text:
     only for a claim that fails, which is rare."""
     fields = ctx.prose(doc)
     if not fields:
