@@ -76,19 +76,11 @@ class Stamps(NamedTuple):
 
 
 def _digest(path: str) -> str:
-    """The file's SHA-256, or UNREADABLE for anything but a readable regular file. Opened without
-    blocking and checked once open: a FIFO in the bank must not hang the run (the loader reports it)."""
-    h = hashlib.sha256()
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as fh:
-            if not S_ISREG(os.fstat(fd).st_mode):
-                return UNREADABLE
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except OSError:
-        return UNREADABLE
-    return h.hexdigest()
+    """The file's SHA-256 as mlbank.source reads it, or UNREADABLE for anything but a readable
+    regular file (a FIFO in the bank must not hang the run: the loader reports it)."""
+    from mlbank.source import file_digest
+
+    return file_digest(path) or UNREADABLE
 
 
 class Scan(NamedTuple):
@@ -269,10 +261,10 @@ def code_fingerprint() -> str:
 class LintCache:
     """The lint result of one bank under one configuration."""
 
-    def __init__(self, directory: Path, bank_root: Path, config_key: str) -> None:
+    def __init__(self, directory: Path, bank_root: Path, config_key: str, display_base: Path) -> None:
         self.bank_root = bank_root
-        # Findings carry paths as shown from the working directory, so that is part of the key too.
-        where = f"{bank_root.resolve()}\0{Path.cwd()}\0{config_key}"
+        # Findings carry paths as shown from `display_base`, so that is part of the key too.
+        where = f"{bank_root.resolve()}\0{display_base.resolve()}\0{config_key}"
         name = hashlib.sha256(where.encode()).hexdigest()[:24]
         self.path = directory / f"v{FORMAT}" / f"lint-{name}.json"
         self.config_key = config_key

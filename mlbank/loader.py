@@ -11,18 +11,17 @@ source text is kept, so `4.60` never silently becomes 4.6.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
-import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from mlbank import source
 from mlbank.finding import Position
+from mlbank.source import MAX_BYTES as MAX_BYTES
 
-MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
 MAX_NODES = 50_000
 
@@ -231,42 +230,15 @@ def read_text(path: Path) -> tuple[str | None, LoadProblem | None]:
 
 def read_source(path: Path) -> tuple[str | None, str, LoadProblem | None]:
     """(text, SHA-256 of the bytes it was decoded from, problem); text None and digest "" on refusal."""
-    blob, problem = _read_bytes(path)
-    if blob is None:
-        return None, "", problem
-    if b"\0" in blob:
-        return None, "", _encoding_problem(blob, blob.index(b"\0"), "contains a NUL byte: it looks binary")
-    try:
-        text = blob.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, "", _encoding_problem(blob, exc.start, "is not valid UTF-8: save the file as UTF-8")
-    return text, hashlib.sha256(blob).hexdigest(), None
+    return _as_tuple(source.read_source(path))
 
 
-def _read_bytes(path: Path) -> tuple[bytes | None, LoadProblem | None]:
-    try:
-        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
-            return None, LoadProblem(
-                Problem.ENCODING, Position(1, 1), "not a regular file: remove it from the bank"
-            )
-        with path.open("rb") as fh:
-            blob = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return None, LoadProblem(Problem.ENCODING, Position(1, 1), f"cannot read the file: {exc.strerror}")
-    if len(blob) > MAX_BYTES:
-        return None, LoadProblem(
-            Problem.TOO_LARGE,
-            Position(1, 1),
-            f"file is larger than {MAX_BYTES:,} bytes; a question file should be a few kilobytes: split it",
-        )
-    return blob, None
-
-
-def _encoding_problem(blob: bytes, offset: int, what: str) -> LoadProblem:
-    head = blob[:offset]
-    line = head.count(b"\n") + 1
-    column = offset - (head.rfind(b"\n") + 1) + 1
-    return LoadProblem(Problem.ENCODING, Position(line, column), f"byte {offset} {what}")
+def _as_tuple(found: source.Source) -> tuple[str | None, str, LoadProblem | None]:
+    refusal = found.refusal
+    if refusal is None:
+        return found.text, found.digest, None
+    kind = Problem.TOO_LARGE if refusal.kind == source.TOO_LARGE else Problem.ENCODING
+    return None, "", LoadProblem(kind, Position(refusal.line, refusal.column), refusal.message)
 
 
 # --- scalars --------------------------------------------------------------------------------------
@@ -552,9 +524,12 @@ def _text_hint(problem: LoadProblem, text: str) -> LoadProblem:
 Validator = Callable[[Any], tuple[Any, tuple[SchemaError, ...]]]
 
 
-def load_document(path: Path, display: str, validate: Validator | None) -> Document:
-    """Read, parse and (when the data is a mapping) validate one file. Never raises for bad input."""
-    text, digest, problem = read_source(path)
+def load_document(
+    path: Path, display: str, validate: Validator | None, given: source.Source | None = None
+) -> Document:
+    """Read (or take `given`, e.g. an editor's unsaved text), parse and (when the data is a mapping)
+    validate one file. Never raises for bad input."""
+    text, digest, problem = _as_tuple(given) if given is not None else read_source(path)
     if text is None:
         assert problem is not None
         return Document(path, display, "", None, {}, (problem,))

@@ -9,8 +9,13 @@ from collections.abc import Callable, Sequence
 from mlbank.finding import Finding, Severity
 
 
+def line(f: Finding) -> str:
+    """One finding as the text reporter shows it: path:line:column: CODE [name] message."""
+    return f"{f.path}:{f.line}:{f.column}: {f.code} [{f.name}] {f.message}"
+
+
 def text(findings: Sequence[Finding]) -> str:
-    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} [{f.name}] {f.message}" for f in findings]
+    lines = [line(f) for f in findings]
     lines.append(summary(findings))
     return "\n".join(lines)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,3 +17,27 @@ def minibank(tmp_path: Path) -> Path:
     target = tmp_path / "bank"
     shutil.copytree(FIXTURES / "minibank", target)
     return target
+
+
+@pytest.fixture
+def bank(tmp_path: Path) -> Path:
+    """A copy of the real bank."""
+    root = tmp_path / "bank"
+    shutil.copytree(ROOT / "bank", root)
+    return root
+
+
+@pytest.fixture
+def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The question files the engine loads from disk itself (not in forked workers), by name."""
+    from mlbank.engine import runners
+
+    seen: list[str] = []
+    real = runners.load_questions
+
+    def spy(paths: list[Path], cwd: Path | None = None) -> Any:
+        seen.extend(p.name for p in paths)
+        return real(paths, cwd)
+
+    monkeypatch.setattr(runners, "load_questions", spy)
+    return seen

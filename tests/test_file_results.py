@@ -15,42 +15,22 @@ from typing import Any
 import pytest
 from bank_edits import answer_of, edit, replace_answer
 
-from mlbank import parallel
 from mlbank.bank import load_bank
-from mlbank.file_results import FileResults, _bucket
+from mlbank.engine.session import lint_root
+from mlbank.engine.store import DiskStore, _bucket
 from mlbank.finding import Finding
 from mlbank.lint import Selection, lint_bank
 
-ROOT = Path(__file__).parent.parent
 SCREENING = "questions/screening"
-
-
-@pytest.fixture
-def bank(tmp_path: Path) -> Path:
-    root = tmp_path / "bank"
-    shutil.copytree(ROOT / "bank", root)
-    return root
-
-
-@pytest.fixture
-def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The question files each run loads (and so lints) itself, by name."""
-    seen: list[str] = []
-    real = parallel.load_questions
-
-    def spy(paths: list[Path], cwd: Path | None = None) -> Any:
-        seen.extend(p.name for p in paths)
-        return real(paths, cwd)
-
-    monkeypatch.setattr(parallel, "load_questions", spy)
-    return seen
 
 
 def incremental(root: Path, jobs: int | None = None) -> list[Finding]:
     """A lint as `mlbank lint` runs it after a change: a new store object, as in a new process."""
     cache = root.parent / "cache"
-    store = FileResults(cache, root, "config")
-    return parallel.lint_root(root, Selection(), cache_dir=cache / "claims", jobs=jobs, remembered=store)
+    store = DiskStore(cache, root, "config", display_base=Path.cwd())
+    return lint_root(
+        root, Selection(), cache_dir=cache / "claims", jobs=jobs, store=store, display_base=Path.cwd()
+    )
 
 
 def cold(root: Path) -> list[Finding]:
@@ -125,11 +105,21 @@ def test_the_store_serves_any_spelling_of_the_bank_path(
     must find the same entries, or they would undo each other's work on every run."""
     monkeypatch.chdir(bank.parent)
     cache = bank.parent / "cache"
-    expected = parallel.lint_root(bank, Selection(), remembered=FileResults(cache, bank, "config"))
+    expected = lint_root(
+        bank,
+        Selection(),
+        display_base=Path.cwd(),
+        store=DiskStore(cache, bank, "config", display_base=Path.cwd()),
+    )
     loaded.clear()
     for spelling in (Path("bank"), Path("./bank/../bank")):
         assert (
-            parallel.lint_root(spelling, Selection(), remembered=FileResults(cache, spelling, "config"))
+            lint_root(
+                spelling,
+                Selection(),
+                display_base=Path.cwd(),
+                store=DiskStore(cache, spelling, "config", display_base=Path.cwd()),
+            )
             == expected
         )
     assert loaded == []
@@ -137,11 +127,16 @@ def test_the_store_serves_any_spelling_of_the_bank_path(
 
 def test_a_store_from_another_configuration_is_not_used(bank: Path, loaded: list[str]) -> None:
     cache = bank.parent / "cache"
-    parallel.lint_root(bank, Selection(), remembered=FileResults(cache, bank, "config"))
-    other = FileResults(cache, bank, "config")
+    lint_root(
+        bank,
+        Selection(),
+        display_base=Path.cwd(),
+        store=DiskStore(cache, bank, "config", display_base=Path.cwd()),
+    )
+    other = DiskStore(cache, bank, "config", display_base=Path.cwd())
     other.config_key = "another configuration"  # same file name, another context inside
     loaded.clear()
-    parallel.lint_root(bank, Selection(), remembered=other)
+    lint_root(bank, Selection(), display_base=Path.cwd(), store=other)
     assert len(loaded) == 65
 
 
@@ -162,19 +157,19 @@ def _entries(root: Path) -> dict[str, Any]:
     return files
 
 
-def _damage_entry(position: int, value: Any) -> Callable[[list[Any]], None]:
-    def damage(entry: list[Any]) -> None:
+def _damage_entry(position: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def damage(entry: dict[str, Any]) -> None:
         entry[position] = value
 
     return damage
 
 
-ENTRY_DAMAGE: dict[str, Callable[[list[Any]], None]] = {
-    "too short": lambda e: e.pop(),
-    "display not a string": _damage_entry(1, 7),
-    "findings not a list": _damage_entry(2, {"path": "x"}),
-    "finding with a wrong field": lambda e: e[2].append({"path": e[1], "line": "1"}),
-    "finding about another file": lambda e: e[2].append(
+ENTRY_DAMAGE: dict[str, Callable[[dict[str, Any]], None]] = {
+    "too short": lambda e: e.popitem(),
+    "display not a string": _damage_entry("display", 7),
+    "findings not a list": _damage_entry("findings", {"path": "x"}),
+    "finding with a wrong field": lambda e: e["findings"].append({"path": e["display"], "line": "1"}),
+    "finding about another file": lambda e: e["findings"].append(
         {
             "path": "elsewhere.yaml",
             "line": 1,
@@ -185,11 +180,11 @@ ENTRY_DAMAGE: dict[str, Callable[[list[Any]], None]] = {
             "message": "m",
         }
     ),
-    "data not a mapping": _damage_entry(3, ["id"]),
-    "suppression of the wrong shape": _damage_entry(4, [[1, 2]]),
-    "fingerprint not base64": _damage_entry(5, ["not base64!", None]),
-    "fingerprint of a partial hash": _damage_entry(5, ["AAAA", None]),
-    "claims of the wrong shape": _damage_entry(6, [["x"]]),
+    "data not a mapping": _damage_entry("data", ["id"]),
+    "suppression of the wrong shape": _damage_entry("suppressions", [[1, 2]]),
+    "fingerprint not base64": _damage_entry("fingerprints", ["not base64!", None]),
+    "fingerprint of a partial hash": _damage_entry("fingerprints", ["AAAA", None]),
+    "claims of the wrong shape": _damage_entry("claims", [["x"]]),
 }
 
 
@@ -203,7 +198,9 @@ def test_a_damaged_entry_is_linted_again_not_trusted(bank: Path, loaded: list[st
     loaded.clear()
     assert incremental(bank) == expected
     assert loaded == [target.name]
-    assert _entries(bank)[key(bank, target)][0] == stored["files"][key(bank, target)][0]  # stored afresh
+    assert (
+        _entries(bank)[key(bank, target)]["digest"] == stored["files"][key(bank, target)]["digest"]
+    )  # stored afresh
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00\xff garbage", b"[1, 2]", b'{"context": 1}', b"{" * 100_000])
@@ -265,18 +262,18 @@ def test_after_an_edit_unchanged_files_are_not_even_read(
     unchanged question files are neither linted nor read."""
     from cli_runner import invoke
 
-    from mlbank import loader
+    from mlbank import source
 
     monkeypatch.setenv("MLBANK_CACHE_DIR", str(bank.parent / "cache"))
     assert invoke("lint", "bank", cwd=bank.parent).exit_code == 0
     read: list[str] = []
-    real = loader._read_bytes
+    real = source.read_bytes
 
     def spy(path: Path) -> Any:
         read.append(path.name)
         return real(path)
 
-    monkeypatch.setattr(loader, "_read_bytes", spy)
+    monkeypatch.setattr(source, "read_bytes", spy)
     loaded.clear()
     target = question(bank, "q04")
     edit(target, "topics: [", "topics: [optimisation, ")

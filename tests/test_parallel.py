@@ -12,9 +12,9 @@ import pytest
 from bank_edits import answer_of, edit, replace_answer
 from cli_runner import invoke
 
-from mlbank import parallel
 from mlbank.bank import load_bank
 from mlbank.claims import worker
+from mlbank.engine import runners, session, stages
 from mlbank.lint import Selection, lint_bank
 from mlbank.loader import load_document
 
@@ -52,6 +52,13 @@ def broken_bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def lint_root(
+    root: Path, selection: Selection, cache_dir: Path | None = None, jobs: int | None = None
+) -> list:  # type: ignore[type-arg]
+    """A one-shot session, paths shown from the working directory (as lint_bank(load_bank(root)))."""
+    return session.lint_root(root, selection, cache_dir, jobs, display_base=Path.cwd())
+
+
 def _name(folder: Path, prefix: str) -> str:
     return next(p.name for p in folder.iterdir() if p.name.startswith(prefix))
 
@@ -67,7 +74,7 @@ def test_workers_find_exactly_what_one_process_finds(broken_bank: Path, tmp_path
     codes = {f.code for f in serial}
     assert {"MB001", "MB200", "MB203", "MB205", "MB206", "MB400", "MB500", "MB503"} <= codes, codes
     for jobs, cache_dir in ((2, None), (3, cache)):  # None: the claims worker is prestarted
-        assert _lines(parallel.lint_root(broken_bank, Selection(), cache_dir, jobs=jobs)) == _lines(serial)
+        assert _lines(lint_root(broken_bank, Selection(), cache_dir, jobs=jobs)) == _lines(serial)
     assert worker._spare == []  # a prestarted worker never outlives the run
 
 
@@ -76,7 +83,7 @@ def test_selection_applies_in_the_workers(broken_bank: Path, tmp_path: Path) -> 
     chosen = Selection(select=frozenset({"MB2"}), ignore=frozenset({"MB203"}))
     serial = lint_bank(load_bank(broken_bank), chosen)
     assert {f.code for f in serial} == {"MB200", "MB205", "MB206"}
-    assert parallel.lint_root(broken_bank, chosen, jobs=2) == serial
+    assert lint_root(broken_bank, chosen, jobs=2) == serial
 
 
 @needs_fork
@@ -93,7 +100,7 @@ def test_a_system_without_worker_processes_lints_in_one(
 
     serial = lint_bank(load_bank(broken_bank), Selection(ignore=frozenset({"MB4"})))
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
-    assert parallel.lint_root(broken_bank, Selection(ignore=frozenset({"MB4"})), jobs=2) == serial
+    assert lint_root(broken_bank, Selection(ignore=frozenset({"MB4"})), jobs=2) == serial
     assert asked == [2]
 
 
@@ -103,23 +110,23 @@ def _die(files: list[Path]) -> None:
 
 @needs_fork
 def test_a_dead_worker_is_reported_not_hung(broken_bank: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "_lint_shard", _die)
+    monkeypatch.setattr(runners, "_lint_shard", _die)
     with pytest.raises(RuntimeError, match=r"worker process died.*--jobs 1"):
-        parallel.lint_root(broken_bank, Selection(), jobs=2)
+        lint_root(broken_bank, Selection(), jobs=2)
     assert worker._spare == []
 
 
 def test_small_banks_and_other_platforms_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert parallel.plan_jobs(65, None) == 1
-    assert parallel.plan_jobs(65, 2) == 2  # asked for explicitly
-    assert parallel.plan_jobs(3, 8) == 3  # never more workers than files
+    assert runners.plan_jobs(65, None) == 1
+    assert runners.plan_jobs(65, 2) == 2  # asked for explicitly
+    assert runners.plan_jobs(3, 8) == 3  # never more workers than files
     monkeypatch.setattr(sys, "platform", "darwin")
-    assert parallel.plan_jobs(100_000, 4) == 1
+    assert runners.plan_jobs(100_000, 4) == 1
 
 
 def test_split_keeps_bank_order() -> None:
     files = [Path(f"q{i:03}.yaml") for i in range(10)]
-    shards = parallel.split(files, 4)
+    shards = runners.split(files, 4)
     assert [f for shard in shards for f in shard] == files
     assert len(shards) == 4
 
@@ -127,7 +134,7 @@ def test_split_keeps_bank_order() -> None:
 def test_a_slim_document_pickles_without_positions_yet_finds_them() -> None:
     path = ROOT / "bank" / QUESTIONS / "q02-loss-for-binary-classification.yaml"
     full = load_document(path, "q02.yaml", None)
-    slim = full.slim(parallel.SLIM_KEYS)
+    slim = full.slim(stages.plan(Selection()).keys)
     assert set(slim.data) == {"id", "topics", "see", "label", "section", "review"}
     restored = pickle.loads(pickle.dumps(slim))
     assert len(pickle.dumps(slim)) < len(full.text) + 2_000  # the text and a few keys, no nodes

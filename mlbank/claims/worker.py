@@ -146,11 +146,19 @@ def prestart(deadline: float = 10.0) -> None:
 
 def discard_spare() -> None:
     """Kill a prestarted worker that no batch needed."""
-    while _spare:
-        process, stderr = _spare.pop()
+    while (spare := _take_spare()) is not None:
+        process, stderr = spare
         process.kill()
         process.wait()
         stderr.close()
+
+
+def _take_spare() -> _Started | None:
+    """The prestarted worker, if any; safe when two lint sessions run on two threads at once."""
+    try:
+        return _spare.pop()
+    except IndexError:
+        return None
 
 
 def _spawn(cpu_seconds: int) -> _Started:
@@ -174,7 +182,7 @@ def _spawn(cpu_seconds: int) -> _Started:
 @contextlib.contextmanager
 def _worker(request: dict[str, Any], cpu_seconds: int) -> Iterator[tuple[queue.Queue[Any], IO[bytes]]]:
     """Start a worker (or take the prestarted one), hand it the request, always kill it after."""
-    process, stderr = _spare.pop() if _spare else _spawn(cpu_seconds)
+    process, stderr = _take_spare() or _spawn(cpu_seconds)
     with stderr:
         lines: queue.Queue[Any] = queue.Queue()
         reader = threading.Thread(target=_read_lines, args=(process.stdout, lines), daemon=True)

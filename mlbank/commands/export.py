@@ -18,17 +18,18 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlbank import reporters
 from mlbank.atomic import write_bytes, write_text
-from mlbank.bank import Bank, load_bank
-from mlbank.commands.lint import LintOptions, bank_root, selection_from
-from mlbank.config import Config, ConfigError, find_config
+from mlbank.bank import Bank
+from mlbank.commands.lint import LintOptions, lint_session, open_session
+from mlbank.config import ConfigError, find_config
 from mlbank.exporters import EXPORTERS, FOLDER_EXPORTERS, ExportOptions, markdown
 from mlbank.exporters.json_export import ClaimFailure
 from mlbank.exporters.site import MARKER, PREVIEW_MARKER, UnsafeId
 from mlbank.exporters.view import BankView, FilterError, Filters, build_view
-from mlbank.finding import Severity
-from mlbank.lint import lint_bank
+from mlbank.finding import Finding, Severity
 from mlbank.paths import real_path
+from mlbank.workspace import bank_root
 
 STDOUT = "-"
 
@@ -51,12 +52,13 @@ def run_export(request: ExportRequest) -> tuple[int, str]:
         raise ConfigError(str(exc)) from None
     config = find_config(Path.cwd())
     root = bank_root(request.bank, config)
-    with tempfile.TemporaryDirectory(prefix="mlbank-claims-") as cache:
-        bank = load_bank(root)
-        refusal = _lint_errors(bank, config, Path(cache))
-        if refusal:
-            return 1, refusal
-        return _export(request, bank, filters, Path(cache), config.review_max_age)
+    run = lint_session(root, config, LintOptions())  # the lint caches answer when nothing changed
+    refusal = _lint_errors(run.findings)
+    if refusal:
+        return 1, refusal
+    session = run.session or open_session(root, config, LintOptions())
+    # The claims the lint checked are in the claims cache: the exporters read their verdicts there.
+    return _export(request, session.bank(), filters, session.claims_cache, config.review_max_age)
 
 
 def _check_usage(request: ExportRequest) -> None:
@@ -78,13 +80,12 @@ def _check_usage(request: ExportRequest) -> None:
         raise ConfigError(f"--out {request.out} is a folder: name the file to write")
 
 
-def _lint_errors(bank: Bank, config: Config, cache: Path) -> str:
+def _lint_errors(findings: list[Finding]) -> str:
     """The refusal text when the bank has lint errors, else ''."""
-    findings = lint_bank(bank, selection_from(config, LintOptions()), cache_dir=cache)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if not errors:
         return ""
-    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} [{f.name}] {f.message}" for f in errors]
+    lines = [reporters.line(f) for f in errors]
     noun = "error" if len(errors) == 1 else "errors"
     lines.append(
         f"Not exported: the bank has {len(errors)} lint {noun}; fix them (`mlbank lint`) and export again."
@@ -93,7 +94,7 @@ def _lint_errors(bank: Bank, config: Config, cache: Path) -> str:
 
 
 def _export(
-    request: ExportRequest, bank: Bank, filters: Filters, cache: Path, review_max_age: int | None
+    request: ExportRequest, bank: Bank, filters: Filters, cache: Path | None, review_max_age: int | None
 ) -> tuple[int, str]:
     try:
         view = build_view(bank, filters, review_max_age)

@@ -6,20 +6,17 @@ Files already verified canonical are answered from mlbank.fmt_cache by their byt
 
 from __future__ import annotations
 
-import codecs
 import difflib
-import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlbank import source
 from mlbank.atomic import write_text
-from mlbank.bank import BANK_FILE, TOPICS_FILE, display_path, find_bank, question_files
-from mlbank.commands.lint import default_bank
+from mlbank.bank import display_path
 from mlbank.config import ConfigError, find_config
 from mlbank.fmt_cache import FmtCache
-from mlbank.loader import MAX_BYTES, read_text
 from mlbank.paths import kind_of
+from mlbank.workspace import files_to_format
 
 
 @dataclass(frozen=True)
@@ -36,35 +33,9 @@ class Tally:
     failed: int = 0
 
 
-def bank_files(root: Path) -> list[Path]:
-    """Every file of a bank that fmt owns: bank.yaml, topics.yaml and the question files."""
-    own = [root / BANK_FILE, root / TOPICS_FILE]
-    return [p for p in own if p.is_file()] + question_files(root)
-
-
 def resolve_files(paths: list[Path]) -> list[Path]:
-    """The files to format: whole banks for bank folders, bank files under other folders, files as given."""
-    if not paths:
-        return bank_files(default_bank(find_config(Path.cwd())))
-    found: dict[Path, None] = {}
-    for path in paths:
-        if not path.exists():
-            raise ConfigError(f"{path}: no such file or directory")
-        for file in _files_of(path):
-            found.setdefault(file.resolve(), None)
-    return list(found)
-
-
-def _files_of(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    if (path / BANK_FILE).is_file():
-        return bank_files(path)
-    bank = find_bank(path)
-    if bank is None:
-        raise ConfigError(f"{path}: not inside a bank (no {BANK_FILE} in it or any folder above)")
-    inside = path.resolve()
-    return [f for f in bank_files(bank) if f.resolve().is_relative_to(inside)]
+    """The files to format (mlbank.workspace decides)."""
+    return files_to_format(paths, find_config(Path.cwd()) if not paths else None)
 
 
 def run_fmt(paths: list[Path], options: FmtOptions) -> tuple[int, str]:
@@ -94,35 +65,18 @@ def _cache(cwd: Path) -> FmtCache | None:
         return None  # files given by path are formatted without reading the configuration
 
 
-def _read_bytes(path: Path) -> bytes | None:
-    """The file's bytes, or None where read_text would refuse it or the read fails (it then reports)."""
-    try:
-        with open(path, "rb", opener=_nonblocking) as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return None
-            blob = fh.read(MAX_BYTES + 1)
-    except OSError:
-        return None
-    return blob if len(blob) <= MAX_BYTES else None
-
-
-def _nonblocking(path: str, flags: int) -> int:
-    """Open without blocking on a FIFO (read_text refuses anything but a regular file)."""
-    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
-
-
 def _format_one(
     path: Path, cwd: Path, options: FmtOptions, tally: Tally, cache: FmtCache | None
 ) -> list[str]:
     kind = kind_of(path)
-    blob = _read_bytes(path) if cache is not None else None
+    blob = source.read_bytes(path)[0] if cache is not None else None
     if cache is not None and blob is not None and cache.hit(kind, blob):
         tally.unchanged += 1
         return []
     from mlbank.formatter import FormatError, format_text, schema_header
 
     display = display_path(path, cwd)
-    text, problem = read_text(path)
+    text, _, problem = source.read_source(path)
     if text is None:
         assert problem is not None
         tally.failed += 1
@@ -159,13 +113,13 @@ def _format_one(
 def _remember(cache: FmtCache, kind: str, canonical: str) -> None:
     """Add text that format_text gives back unchanged, as the bytes a canonical file holds."""
     blob = canonical.encode("utf-8")
-    if not blob.startswith(codecs.BOM_UTF8):  # read back, the mark would be dropped: not canonical
+    if not source.has_bom(blob):  # read back, the mark would be dropped: not canonical
         cache.add(kind, blob)
 
 
 def _has_bom(path: Path) -> bool:
     with path.open("rb") as fh:
-        return fh.read(3) == codecs.BOM_UTF8
+        return source.has_bom(fh.read(3))
 
 
 def _summary(tally: Tally, dry: bool) -> str:

@@ -7,7 +7,6 @@ from typing import Any
 
 from mlbank.atomic import write_text
 from mlbank.bank import display_path, load_meta
-from mlbank.commands.lint import bank_root
 from mlbank.commands.new import next_id, slugify
 from mlbank.config import ConfigError, find_config
 from mlbank.importer import (
@@ -21,6 +20,7 @@ from mlbank.importer import (
 )
 from mlbank.loader import parse_yaml
 from mlbank.markdown_layout import problem
+from mlbank.workspace import bank_root
 
 NO_QUESTIONS = (
     "no questions found. A question is a heading holding its title, its fields on the lines under it "

@@ -5,18 +5,17 @@ Imports of the linting machinery are deferred: a warm cache answers with the sta
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from mlbank.config import Config, ConfigError, find_config
+from mlbank.config import Config, find_config
+from mlbank.engine.policy import RuleOptions, Selection
 from mlbank.finding import Finding, Severity
-from mlbank.paths import BANK_FILE
+from mlbank.workspace import Target, resolve_targets
 
 if TYPE_CHECKING:
-    from mlbank.lint import Selection
+    from mlbank.engine.session import Session
 
 
 class LintOptions(NamedTuple):
@@ -30,65 +29,7 @@ class LintOptions(NamedTuple):
     jobs: int | None = None  # processes for a large bank; None: one per core
 
 
-class Target(NamedTuple):
-    bank: Path
-    only: tuple[Path, ...] | None  # None: the whole bank
-
-
-def resolve_targets(paths: list[Path], config: Config) -> list[Target]:
-    """Which banks to load and which of their files to report on."""
-    from mlbank.paths import find_bank
-
-    if not paths:
-        return [Target(default_bank(config), None)]
-    targets: dict[Path, list[Path] | None] = {}
-    for path in paths:
-        if not path.exists():
-            raise ConfigError(f"{path}: no such file or directory")
-        if path.is_dir() and (path / BANK_FILE).is_file():
-            targets[path.resolve()] = None
-            continue
-        bank = find_bank(path)
-        if bank is None:
-            raise ConfigError(f"{path}: not inside a bank (no {BANK_FILE} in it or any folder above)")
-        files = sorted(path.rglob("*.y*ml")) if path.is_dir() else [path]
-        listed = targets.setdefault(bank, [])
-        if listed is not None:
-            listed.extend(files)
-    return [Target(b, None if o is None else tuple(o)) for b, o in targets.items()]
-
-
-def default_bank(config: Config) -> Path:
-    candidates = [config.bank] if config.bank is not None else [Path("bank"), Path(".")]
-    for candidate in candidates:
-        if candidate is not None and (candidate / BANK_FILE).is_file():
-            return candidate.resolve()
-    if config.bank is not None:  # configured, so a bank was started: it moved, or the path is wrong
-        raise ConfigError(f"no bank found: {config.bank / BANK_FILE} does not exist; pass the bank directory")
-    raise ConfigError(
-        f"no bank found: {Path('bank') / BANK_FILE} does not exist; pass the bank directory, "
-        "or start a bank here with `mlbank init`"
-    )
-
-
-def bank_root(path: Path | None, config: Config) -> Path:
-    """The bank a command works on: the default one, or the bank at or above `path`."""
-    from mlbank.paths import find_bank
-
-    if path is None:
-        return default_bank(config)
-    if path.is_dir() and (path / BANK_FILE).is_file():
-        return path.resolve()
-    found = find_bank(path) if path.exists() else None
-    if found is None:
-        raise ConfigError(f"{path}: not a bank (no {BANK_FILE} in it or any folder above)")
-    return found
-
-
 def selection_from(config: Config, options: LintOptions) -> Selection:
-    from mlbank.lint import Selection
-    from mlbank.rules.base import RuleOptions
-
     select = options.select or config.select
     return Selection(
         select=frozenset((*select, *config.extend_select)) if select else frozenset(),
@@ -101,24 +42,9 @@ def selection_from(config: Config, options: LintOptions) -> Selection:
 
 
 def _today(config: Config) -> date | None:
-    """The day reviews are aged against: only read when reviews can expire, so the cache key below
+    """The day reviews are aged against: only read when reviews can expire, so the selection's key
     changes with the date only then."""
     return date.today() if config.review_max_age is not None else None
-
-
-def config_key(config: Config, options: LintOptions) -> str:
-    """What, besides file contents, decides the findings."""
-    parts = {
-        "select": sorted(options.select or config.select),
-        "extend": sorted(config.extend_select),
-        "ignore": sorted((*config.ignore, *options.ignore)),
-        "severity": sorted(config.severity.items()),
-        "per_file": sorted((k, sorted(v)) for k, v in config.per_file_ignores.items()),
-        "root": str(config.root),
-        "review_max_age": config.review_max_age,
-        "today": str(_today(config)),
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 def run_lint(paths: list[Path], options: LintOptions) -> tuple[int, str]:
@@ -137,28 +63,61 @@ def run_lint(paths: list[Path], options: LintOptions) -> tuple[int, str]:
 def lint_target(bank_root: Path, config: Config, options: LintOptions) -> list[Finding]:
     """Findings for the whole bank: from the cache when nothing changed, and when something did,
     linting again only the question files that changed (plus the bank-wide rules)."""
+    return lint_session(bank_root, config, options).findings
+
+
+class LintRun(NamedTuple):
+    findings: list[Finding]
+    session: Session | None  # None: the whole-bank cache answered, nothing was loaded
+
+
+def lint_session(bank_root: Path, config: Config, options: LintOptions) -> LintRun:
+    """Lint one bank as the CLI does: paths shown from the working directory (made here, at the
+    edge), the whole-bank cache first, then a session whose store is on disk."""
     from mlbank.cache import LintCache, cache_dir_for
 
+    base = Path.cwd()
     directory = cache_dir_for(config.root)
-    key = config_key(config, options)
-    cache = LintCache(directory, bank_root, key) if options.cache else None
+    selection = selection_from(config, options)
+    key = selection.key()
+    cache = LintCache(directory, bank_root, key, base) if options.cache else None
     if cache is not None:
         hit = cache.lookup()
         if hit is not None:
-            return hit
-    from mlbank.file_results import FileResults
-    from mlbank.parallel import lint_root
-
-    findings = lint_root(
-        bank_root,
-        selection_from(config, options),
-        cache_dir=directory / "claims" if options.cache else None,
-        jobs=options.jobs,
-        remembered=FileResults(directory, bank_root, key, cache.digests()) if cache is not None else None,
+            return LintRun(hit, None)
+    session = open_session(
+        bank_root, config, options, cache.digests() if cache is not None else None, selection
     )
+    findings = session.lint()
     if cache is not None:
         cache.store(findings)
-    return findings
+    return LintRun(findings, session)
+
+
+def open_session(
+    bank_root: Path,
+    config: Config,
+    options: LintOptions,
+    digests: dict[str, str] | None = None,
+    selection: Selection | None = None,
+) -> Session:
+    """The CLI's session for a bank: its store and claims cache on disk unless --no-cache."""
+    from mlbank.cache import cache_dir_for
+    from mlbank.engine.session import Session
+    from mlbank.engine.store import DiskStore
+
+    base = Path.cwd()
+    directory = cache_dir_for(config.root)
+    selection = selection or selection_from(config, options)
+    store = DiskStore(directory, bank_root, selection.key(), digests, base) if options.cache else None
+    return Session(
+        bank_root,
+        selection,
+        display_base=base,
+        claims_cache=directory / "claims" if options.cache else None,
+        store=store,
+        jobs=options.jobs,
+    )
 
 
 def _only(findings: list[Finding], only: tuple[Path, ...] | None) -> list[Finding]:

@@ -16,12 +16,12 @@ from typing import Any
 
 from mlbank.atomic import write_text
 from mlbank.bank import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, display_path, question_files, validator
-from mlbank.commands.lint import bank_root
 from mlbank.config import ConfigError, find_config
 from mlbank.formatter import render, schema_header
 from mlbank.ids import next_free
 from mlbank.importer import render_draft
 from mlbank.loader import load_document, parse_yaml, read_text
+from mlbank.workspace import bank_root
 
 SLUG_WORDS = 8  # file names stay readable; the title holds the rest
 SLUG_CHARS = 60  # and short: far below the 255 bytes a file name may have on common filesystems

@@ -15,11 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mlbank import reporters
 from mlbank.atomic import write_text
-from mlbank.commands.lint import LintOptions, Target, lint_target, resolve_targets
+from mlbank.commands.lint import LintOptions, lint_target
 from mlbank.config import Config, ConfigError, find_config
 from mlbank.finding import Finding, Severity
 from mlbank.paths import kind_of, question_files, real_path
+from mlbank.workspace import Target, resolve_targets
 
 # Findings a new stamp settles, so they never stop one being recorded.
 SETTLED = frozenset({"MB600", "MB601", "MB602"})
@@ -70,7 +72,7 @@ def _errors_by_file(target: Target, config: Config) -> dict[Path, list[Finding]]
 
 def _stamp_file(path: Path, errors: list[Finding], request: ReviewRequest, day: date) -> tuple[bool, str]:
     if errors:
-        shown = [f"  {f.path}:{f.line}:{f.column}: {f.code} [{f.name}] {f.message}" for f in errors]
+        shown = [f"  {reporters.line(f)}" for f in errors]
         return False, "\n".join(
             [f"{path}: not reviewed: it has {len(errors)} lint error(s); fix them first", *shown]
         )

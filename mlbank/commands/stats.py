@@ -6,17 +6,18 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from mlbank.bank import load_bank
-from mlbank.commands.lint import bank_root
+from mlbank.commands.lint import LintOptions, open_session
 from mlbank.config import find_config
 from mlbank.review import VERDICTS
 from mlbank.speech import WORDS_PER_MINUTE
 from mlbank.stats import PRACTICE_ROUNDS, THIN_TOPIC_SHARE, Coverage, Thin, coverage
+from mlbank.workspace import bank_root
 
 
 def run_stats(bank_path: Path | None, fmt: str) -> tuple[int, str]:
     config = find_config(Path.cwd())
-    cov = coverage(load_bank(bank_root(bank_path, config)), config.review_max_age)
+    session = open_session(bank_root(bank_path, config), config, LintOptions())
+    cov = coverage(session.bank(), config.review_max_age)
     if fmt == "json":
         return 0, json.dumps(cov.as_dict(), indent=2)
     parts = [grid(cov), thin_sections(cov), thin_topics(cov), companies(cov), timing(cov), reviews(cov)]

@@ -7,26 +7,25 @@ default severity through `report`, and lint.py decides what to keep.
 from __future__ import annotations
 
 import difflib
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from mlbank import ids
 from mlbank.bank import Bank
+from mlbank.engine.policy import RuleOptions as RuleOptions
+from mlbank.engine.record import ClaimSpecs, DocFacts
 from mlbank.finding import Finding, Position, Severity
 from mlbank.loader import Document, FieldPath, Problem
 from mlbank.paths import kind_of
 
 if TYPE_CHECKING:
-    from mlbank.claims import ClaimSpec, Verdict
+    from mlbank.claims import Verdict
     from mlbank.review import ReviewState
     from mlbank.suppress import Suppression
     from mlbank.worked import Located
 
-ClaimSpecs = tuple[tuple[int, "ClaimSpec"], ...]  # a question's claims: (index in worked:, spec)
 
 # The prose fields of a question whose text is Markdown shown to learners.
 RUBRIC_LEVELS = ("strong_hire", "lean_hire", "no_hire")
@@ -56,33 +55,34 @@ def is_bank_wide(rule: Rule) -> bool:
     return bool(getattr(rule, "BANK_WIDE", False))
 
 
-class RuleOptions(NamedTuple):
-    """Settings some rules take from `[tool.mlbank]` (the rest need none)."""
-
-    review_max_age: int | None = None  # days after which a review expires (MB602); None: never
-    today: date | None = None  # what MB602 measures a review's age against; None: the system's date
-
-    def on_day(self) -> date:
-        return self.today or date.today()
+def keys_read(rule: Rule) -> frozenset[str]:
+    """The top-level keys of a question a bank-wide rule declares it reads (READS in its module)."""
+    return frozenset(getattr(rule, "READS", frozenset()))
 
 
-@dataclass
+def facts_read(rule: Rule) -> frozenset[str]:
+    """The derived facts a bank-wide rule declares it reads (FACTS: mlbank.engine.record's names)."""
+    return frozenset(getattr(rule, "FACTS", frozenset()))
+
+
+class ClaimVerdicts(Protocol):
+    """Claim verdicts the engine computes (in the claims worker) while the rules run."""
+
+    def result(self) -> list[tuple[Located, Verdict]]: ...
+
+
+@dataclass(frozen=True)
 class Context:
-    """A loaded bank plus the indexes several rules need, computed once."""
+    """What a rule sees: a loaded bank, the facts the engine computed for it, and indexes several
+    rules need, computed once on first use. Rules only read it; the engine builds it."""
 
     bank: Bank
-    cache_dir: Any = None  # Path | None: where claim verdicts are cached
     options: RuleOptions = field(default_factory=RuleOptions)
-    _claims_thread: threading.Thread | None = field(default=None, init=False, repr=False)
-    _claims: list[tuple[Located, Verdict]] = field(default_factory=list, init=False, repr=False)
-    _claims_error: BaseException | None = field(default=None, init=False, repr=False)
-    _prose: dict[int, list[tuple[FieldPath, str]]] = field(default_factory=dict, init=False, repr=False)
-    # Per-document facts the bank-wide stage needs, keyed by display path. Worker processes compute
-    # them from the full document and prime them here, so the parent can hold slim documents.
-    _suppressions: dict[str, tuple[Suppression, ...]] = field(default_factory=dict, init=False, repr=False)
-    _fingerprints: dict[str, tuple[bytes | None, ...]] = field(default_factory=dict, init=False, repr=False)
-    _claim_specs: dict[str, ClaimSpecs] = field(default_factory=dict, init=False, repr=False)
-    _reviews: dict[str, ReviewState] = field(default_factory=dict, init=False, repr=False)
+    # Per-document facts the per-file stage computed from the full documents, by display path: the
+    # bank-wide stage holds slim documents (mlbank.engine.stages).
+    known: Mapping[str, DocFacts] = field(default_factory=dict)
+    verdicts: ClaimVerdicts | None = None  # None: computed here when a rule first asks
+    _memo: _Memo = field(default_factory=lambda: _Memo(), init=False, repr=False, compare=False)
 
     @cached_property
     def questions(self) -> list[tuple[Document, dict[str, Any]]]:
@@ -118,30 +118,40 @@ class Context:
 
     def prose(self, doc: Document) -> list[tuple[FieldPath, str]]:
         """The Markdown texts of a bank file (several rules read them all; list them once)."""
-        found = self._prose.get(id(doc))
+        found = self._memo.prose.get(id(doc))
         if found is None:
             data = doc.data if isinstance(doc.data, dict) else {}
-            found = self._prose[id(doc)] = list(prose_fields(data, kind_of(doc.path)))
+            found = self._memo.prose[id(doc)] = list(prose_fields(data, kind_of(doc.path)))
         return found
 
     @cached_property
     def prose_documents(self) -> list[Document]:
         """Every file with Markdown text: the questions, and bank.yaml and topics.yaml where this
-        context holds them (a worker's shard holds questions only; the parent checks the other two)."""
+        context holds them (the per-file stage holds questions only; bank.yaml and topics.yaml are
+        checked once, in the bank-wide stage's context for them)."""
         return [d for d in self.bank.documents if isinstance(d.data, dict)]
+
+    def _fact(self, doc: Document) -> DocFacts | None:
+        return self.known.get(doc.display)
 
     def suppressions(self, doc: Document) -> tuple[Suppression, ...]:
         from mlbank.suppress import suppressions
 
-        return _once(self._suppressions, doc, lambda: tuple(suppressions(doc)))
+        known = self._fact(doc)
+        if known is not None:
+            return known.suppressions
+        return _once(self._memo.suppressions, doc, lambda: tuple(suppressions(doc)))
 
     def fingerprints(self, doc: Document) -> tuple[bytes | None, ...]:
         """Near-duplicate fingerprints of the FINGERPRINTED fields (None where not a string)."""
         from mlbank.similarity import fingerprint
 
+        known = self._fact(doc)
+        if known is not None and known.fingerprints is not None:
+            return known.fingerprints
         data = doc.data if isinstance(doc.data, dict) else {}
         return _once(
-            self._fingerprints,
+            self._memo.fingerprints,
             doc,
             lambda: tuple(
                 fingerprint(data[f]) if isinstance(data.get(f), str) else None for f in FINGERPRINTED
@@ -153,58 +163,52 @@ class Context:
         from mlbank.review import review_state
 
         data = doc.data if isinstance(doc.data, dict) else {}
-        return _once(self._reviews, doc, lambda: review_state(data))
+        return _once(self._memo.reviews, doc, lambda: review_state(data))
 
     def claim_specs(self, doc: Document) -> ClaimSpecs:
         """The document's well-formed worked: claims as (index in the list, spec)."""
         from mlbank.worked import claims_of
 
-        return _once(self._claim_specs, doc, lambda: tuple((c.item, c.spec) for c in claims_of(doc)))
+        known = self._fact(doc)
+        if known is not None and known.claims is not None:
+            return known.claims
+        return _once(self._memo.claim_specs, doc, lambda: tuple((c.item, c.spec) for c in claims_of(doc)))
 
     def facts(self, doc: Document, *, fingerprints: bool, claims: bool) -> DocFacts:
+        """What the bank-wide stage will need of this document, computed from the full document."""
         return DocFacts(
             self.suppressions(doc),
             self.fingerprints(doc) if fingerprints else None,
             self.claim_specs(doc) if claims else None,
         )
 
-    def prime(self, doc: Document, facts: DocFacts) -> None:
-        """Take facts a worker computed from the full document (the parent holds a slim copy)."""
-        self._suppressions[doc.display] = facts.suppressions
-        if facts.fingerprints is not None:
-            self._fingerprints[doc.display] = facts.fingerprints
-        if facts.claims is not None:
-            self._claim_specs[doc.display] = facts.claims
-
-    def start_claims(self) -> None:
-        """Compute claim verdicts on a background thread (the work happens in the claims worker
-        process), so sympy's start-up overlaps the other rules instead of adding to them."""
-        if self._claims_thread is None:
-            self._claims_thread = threading.Thread(target=self._compute_claims, daemon=True)
-            self._claims_thread.start()
-
-    def _compute_claims(self) -> None:
-        from mlbank.claims import check_claims
-        from mlbank.worked import Located
-
-        try:
-            located = [
-                Located(doc, i, spec) for doc, _ in self.questions for i, spec in self.claim_specs(doc)
-            ]
-            verdicts = check_claims([c.spec for c in located], self.cache_dir) if located else []
-            self._claims = list(zip(located, verdicts, strict=True))
-        except BaseException as exc:  # re-raised on the main thread by `claims`
-            self._claims_error = exc
-
     @property
     def claims(self) -> list[tuple[Located, Verdict]]:
         """Every well-formed claim of the bank with its verdict, computed in one worker run."""
-        self.start_claims()
-        assert self._claims_thread is not None
-        self._claims_thread.join()
-        if self._claims_error is not None:
-            raise self._claims_error
-        return self._claims
+        if self.verdicts is not None:
+            return self.verdicts.result()
+        if self._memo.claims is None:
+            from mlbank.claims import check_claims
+            from mlbank.worked import Located
+
+            located = [
+                Located(doc, i, spec) for doc, _ in self.questions for i, spec in self.claim_specs(doc)
+            ]
+            verdicts = check_claims([c.spec for c in located], None) if located else []
+            self._memo.claims = list(zip(located, verdicts, strict=True))
+        return self._memo.claims
+
+
+@dataclass
+class _Memo:
+    """A Context's caches: derived once per document, never changed after."""
+
+    prose: dict[int, list[tuple[FieldPath, str]]] = field(default_factory=dict)
+    suppressions: dict[str, tuple[Suppression, ...]] = field(default_factory=dict)
+    fingerprints: dict[str, tuple[bytes | None, ...]] = field(default_factory=dict)
+    claim_specs: dict[str, ClaimSpecs] = field(default_factory=dict)
+    reviews: dict[str, ReviewState] = field(default_factory=dict)
+    claims: list[tuple[Located, Verdict]] | None = None
 
 
 FINGERPRINTED = ("prompt", "answer")  # the fields MB500 compares across questions
@@ -217,14 +221,6 @@ def _once(table: dict[str, _T], doc: Document, compute: Callable[[], _T]) -> _T:
     if found is None:
         found = table[doc.display] = compute()
     return found
-
-
-class DocFacts(NamedTuple):
-    """What the bank-wide stage needs of a document beyond its slim copy (Document.slim)."""
-
-    suppressions: tuple[Suppression, ...]
-    fingerprints: tuple[bytes | None, ...] | None  # None: MB500 is not running
-    claims: ClaimSpecs | None  # None: the claim rules are not running
 
 
 def ids_of(items: Any) -> list[str]:

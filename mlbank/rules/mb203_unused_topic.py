@@ -23,6 +23,8 @@ from mlbank.rules.base import Context, RuleId, report
 
 RULE = RuleId("MB203", "unused-topic", Severity.WARNING)
 BANK_WIDE = True  # reads other question files: runs once over the whole bank
+READS = frozenset({"topics"})  # the top-level keys of a question it reads (the bank-wide stage keeps these)
+FACTS: frozenset[str] = frozenset()  # the derived facts it reads (mlbank.engine.record)
 
 
 def check(ctx: Context) -> Iterator[Finding]:

@@ -22,6 +22,10 @@ from mlbank.rules.base import Context, RuleId, did_you_mean, report
 
 RULE = RuleId("MB205", "unresolved-reference", Severity.ERROR)
 BANK_WIDE = True  # reads other question files: runs once over the whole bank
+READS = frozenset(
+    {"id", "see"}
+)  # the top-level keys of a question it reads (the bank-wide stage keeps these)
+FACTS: frozenset[str] = frozenset()  # the derived facts it reads (mlbank.engine.record)
 
 
 def check(ctx: Context) -> Iterator[Finding]:

@@ -29,6 +29,10 @@ from mlbank.rules.base import Context, RuleId, report
 
 RULE = RuleId("MB206", "duplicate-id", Severity.ERROR)
 BANK_WIDE = True  # reads other question files: runs once over the whole bank
+READS = frozenset(
+    {"id", "section", "review"}
+)  # the top-level keys of a question it reads (the bank-wide stage keeps these)
+FACTS: frozenset[str] = frozenset()  # the derived facts it reads (mlbank.engine.record)
 
 
 def check(ctx: Context) -> Iterator[Finding]:

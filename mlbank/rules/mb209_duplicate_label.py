@@ -27,6 +27,8 @@ from mlbank.rules.base import Context, RuleId, report
 
 RULE = RuleId("MB209", "duplicate-label", Severity.ERROR)
 BANK_WIDE = True  # reads other question files: runs once over the whole bank
+READS = frozenset({"label"})  # the top-level keys of a question it reads (the bank-wide stage keeps these)
+FACTS: frozenset[str] = frozenset()  # the derived facts it reads (mlbank.engine.record)
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from mlbank.engine.record import CLAIMS
 from mlbank.finding import Finding, Severity
 from mlbank.loader import Document, parse_yaml
 from mlbank.rules.base import Context, RuleId, prose_fields, report
@@ -40,6 +41,10 @@ if TYPE_CHECKING:
 
 RULE = RuleId("MB400", "claim-fails", Severity.ERROR)
 BANK_WIDE = True  # the whole bank's claims go to one sympy worker, deduplicated
+READS: frozenset[str] = (
+    frozenset()
+)  # the top-level keys of a question it reads (the bank-wide stage keeps these)
+FACTS = frozenset({CLAIMS})  # the derived facts it reads (mlbank.engine.record)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -67,7 +72,7 @@ def _message(ctx: Context, claim: Located, verdict: Verdict) -> str:
 
 def _prose(ctx: Context, doc: Document) -> list[str]:
     """The prompt, answer and rubric (as MB401 reads them). This stage may hold a slim copy of the
-    question without its prose (mlbank.parallel), so then they are read again from the file's text:
+    question without its prose (mlbank.engine.stages), so then they are read again from the file's text:
     only for a claim that fails, which is rare."""
     fields = ctx.prose(doc)
     if not fields:

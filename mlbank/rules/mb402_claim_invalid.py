@@ -25,11 +25,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mlbank.engine.record import CLAIMS
 from mlbank.finding import Finding, Severity
 from mlbank.rules.base import Context, RuleId, at, report
 
 RULE = RuleId("MB402", "claim-invalid", Severity.ERROR)
 BANK_WIDE = True  # the whole bank's claims go to one sympy worker, deduplicated
+READS: frozenset[str] = (
+    frozenset()
+)  # the top-level keys of a question it reads (the bank-wide stage keeps these)
+FACTS = frozenset({CLAIMS})  # the derived facts it reads (mlbank.engine.record)
 
 FIELD_KEYS = {"expr": "expr", "says": "says", "equals": "equals", "tolerance": "tolerance"}
 

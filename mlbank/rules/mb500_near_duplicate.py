@@ -21,11 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mlbank.engine.record import FINGERPRINTS
 from mlbank.finding import Finding, Severity
 from mlbank.rules.base import FINGERPRINTED, Context, RuleId, report
 
 RULE = RuleId("MB500", "near-duplicate", Severity.WARNING)
 BANK_WIDE = True  # compares every question with every other
+READS = frozenset({"id"})  # the top-level keys of a question it reads (the bank-wide stage keeps these)
+FACTS = frozenset({FINGERPRINTS})  # the derived facts it reads (mlbank.engine.record)
 THRESHOLD = 0.5
 
 

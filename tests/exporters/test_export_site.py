@@ -210,7 +210,7 @@ def test_a_new_build_replaces_the_old_site_whole(shared_minibank: Path, tmp_path
     run = export("--format", "html", "--only", "section=screening", "--out", out, shared_minibank)
     assert run.code == 0, run.output
     assert not (out / "questions/qf01.html").exists()  # nothing stale survives
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no staging or old folder left
+    assert left_in(tmp_path) == ["site"]  # no staging or old folder left
 
 
 def test_a_failure_while_rendering_writes_nothing(
@@ -226,7 +226,7 @@ def test_a_failure_while_rendering_writes_nothing(
     monkeypatch.setattr(site, "_topic_page", broken)
     with pytest.raises(RuntimeError):
         export("--format", "html", "--out", out, shared_minibank)
-    assert files_of(out) == before and [p.name for p in tmp_path.iterdir()] == ["site"]
+    assert files_of(out) == before and left_in(tmp_path) == ["site"]
 
 
 def test_a_folder_mlbank_did_not_write_is_refused(shared_minibank: Path, tmp_path: Path) -> None:
@@ -237,7 +237,7 @@ def test_a_folder_mlbank_did_not_write_is_refused(shared_minibank: Path, tmp_pat
     assert run.code == 2
     assert f"--out {out}" in run.output and site.MARKER in run.output and "not empty" in run.output
     assert [p.name for p in out.iterdir()] == ["todo.txt"]
-    assert [p.name for p in tmp_path.iterdir()] == ["notes"]
+    assert left_in(tmp_path) == ["notes"]
 
 
 def test_a_site_folder_that_is_a_git_checkout_is_refused(shared_minibank: Path, tmp_path: Path) -> None:
@@ -414,6 +414,12 @@ def test_hostile_csv_export_is_inert(hostile_bank: Path, tmp_path: Path) -> None
 # --- the folder swap: `.` and `..` in --out, unsafe file names, true messages on every failure ----
 
 
+
+def left_in(folder: Path) -> list[str]:
+    """What an export left in a folder, besides the lint cache its lint keeps there (.mlbank_cache)."""
+    return sorted(p.name for p in folder.iterdir() if p.name != ".mlbank_cache")
+
+
 def _old_site(shared_minibank: Path, out: Path) -> dict[str, bytes]:
     """An exported site at `out`, marked so a test can tell it from the next build."""
     assert export("--format", "html", "--out", out, shared_minibank).code == 0
@@ -427,7 +433,7 @@ def test_dots_in_out_name_the_folder_they_lead_to(shared_minibank: Path, tmp_pat
     run = export("--format", "html", "--out", "./site/../site", shared_minibank, cwd=tmp_path)
     assert run.code == 0, run.output
     assert files_of(out) != before and (out / site.MARKER).is_file()
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no staging or old folder left
+    assert left_in(tmp_path) == ["site"]  # no staging or old folder left
 
 
 @pytest.mark.parametrize(
@@ -455,7 +461,7 @@ def test_out_that_holds_the_working_folder_is_refused(
 def test_write_folder_refuses_a_file_name_that_could_leave_the_folder(name: str, tmp_path: Path) -> None:
     with pytest.raises(export_command.UnsafeName, match="cannot be a file of the folder"):
         export_command.write_folder(tmp_path / "site", {"index.html": b"x", name: b"evil"})
-    assert list(tmp_path.iterdir()) == []  # refused before anything was written
+    assert left_in(tmp_path) == []  # refused before anything was written
 
 
 def _fail_rename(
@@ -506,7 +512,7 @@ def test_each_failed_swap_says_truly_that_the_old_site_is_left(
     assert "No space left on device" in run.output or "Permission denied" in run.output
     assert f"; {real_path(out)} is left as it was" in run.output
     assert files_of(out) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+    assert left_in(tmp_path) == ["site"]
 
 
 def test_a_failed_first_export_says_nothing_was_created(
@@ -515,7 +521,7 @@ def test_a_failed_first_export_says_nothing_was_created(
     _fail_third_write(monkeypatch)
     run = export("--format", "html", "--out", tmp_path / "site", shared_minibank)
     assert run.code == 2 and f"{real_path(tmp_path / 'site')} was not created" in run.output, run.output
-    assert list(tmp_path.iterdir()) == []
+    assert left_in(tmp_path) == []
 
 
 def test_when_the_old_site_cannot_be_put_back_the_message_says_where_it_is(

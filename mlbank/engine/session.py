@@ -1,0 +1,251 @@
+"""A lint session over one bank: what every command and the editor server lint through.
+
+    session = Session(root, selection)            # findings' paths shown from the bank root
+    session.lint()                                # the whole bank; files whose results the store
+                                                  # holds for the same bytes are not linted again
+    session.update(path, text="...")             # an editor's unsaved text: that file, then the
+    session.update(path)                          # bank-wide stage; or the file as it is on disk
+    session.close(path)                           # drop the unsaved text (back to the disk's)
+    session.findings([path, ...])                 # the findings of any subset of files
+    session.claims                                # claim verdicts of the last bank-wide stage
+    session.bank()                                # full documents (export, stats), texts honoured
+
+A session holds its own state only (no module globals), so any number can live in one process.
+Findings depend on the files, the selection and `display_base` (where paths are shown from: the
+bank root unless the caller says otherwise, as the CLI does with the working directory), never on
+the current directory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mlbank.bank import Bank, display_path, load_questions, validator
+from mlbank.engine.policy import Selection, uses_claims
+from mlbank.engine.record import FileResult
+from mlbank.engine.runners import run_file_stage
+from mlbank.engine.stages import BankOutcome, StageInput, bank_stage, file_stage, plan
+from mlbank.engine.store import MemoryStore, Store
+from mlbank.finding import Finding
+from mlbank.loader import Document, load_document
+from mlbank.paths import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, YAML_SUFFIXES, question_files, real_path
+from mlbank.source import Source, from_text
+
+if TYPE_CHECKING:
+    from mlbank.claims import Verdict
+    from mlbank.worked import Located
+
+
+class Session:
+    """The lint state of one bank under one selection."""
+
+    def __init__(
+        self,
+        root: Path,
+        selection: Selection,
+        *,
+        display_base: Path | None = None,
+        claims_cache: Path | None = None,
+        store: Store | None = None,
+        jobs: int | None = None,
+    ) -> None:
+        self.root = root
+        self.selection = selection
+        self.base = display_base if display_base is not None else root
+        self.claims_cache = claims_cache
+        self.store: Store = store if store is not None else MemoryStore(selection.key())
+        self.jobs = jobs
+        self._texts: dict[Path, Source] = {}  # unsaved texts, by the path as the session lists it
+        self._given: StageInput | None = None
+        self._results: dict[Path, FileResult] = {}  # in bank order
+        self._outcome: BankOutcome | None = None
+        self._real: dict[str, Path] | None = None  # documents' real paths by display path
+        self._loaded: Bank | None = None  # documents a caller loaded already (Session.of_bank)
+
+    @classmethod
+    def of_bank(cls, bank: Bank, selection: Selection, claims_cache: Path | None = None) -> Session:
+        """A session over a bank already loaded: its documents are linted as they are."""
+        session = cls(bank.root, selection, claims_cache=claims_cache)
+        session._loaded = bank
+        return session
+
+    # --- linting ------------------------------------------------------------------------------
+
+    def lint(self) -> list[Finding]:
+        """Lint the whole bank: the files the store holds for the same bytes are taken from it."""
+        from mlbank.claims import worker
+
+        if self._loaded is not None:
+            bank = self._loaded
+            self._given = StageInput(bank.root, bank.meta, bank.topics, self.selection)
+            self._results = dict(
+                zip((d.path for d in bank.questions), file_stage(self._given, bank.questions), strict=True)
+            )
+            return self._bank_stage()
+        meta, topics = (
+            self._load(self.root / BANK_FILE, "bank"),
+            self._load(self.root / TOPICS_FILE, "topics"),
+        )
+        given = self._given = StageInput(self.root, meta, topics, self.selection)
+        self.store.bind(meta, topics)
+        files = self._files()
+        reused = self._recall(files) if self.store.holds_any else {}
+        todo = [f for f in files if f not in reused]
+        if todo and uses_claims(plan(self.selection).bank_wide) and _nothing_cached(self.claims_cache):
+            worker.prestart()  # sympy imports on its own while the files are linted
+        try:
+            texts = {f: self._texts[f] for f in todo if f in self._texts}
+            fresh = dict(zip(todo, run_file_stage(given, todo, self.base, texts, self.jobs), strict=True))
+            for path, found in fresh.items():
+                self.store.remember(path, found)
+            self._results = {f: reused[f] if f in reused else fresh[f] for f in files}
+            findings = self._bank_stage()
+            self.store.save()
+            return findings
+        finally:
+            worker.discard_spare()
+
+    def update(self, path: Path, text: str | None = None) -> list[Finding]:
+        """Take one changed file (its unsaved `text`, or as it is on disk now), re-lint it, then run
+        the bank-wide stage; bank.yaml or topics.yaml changes every file's context: all again."""
+        key = self._key(path)
+        if text is not None:
+            self._texts[key] = from_text(text)
+        if self._given is None or self._loaded is not None or key.parent == self.root:
+            return self.lint()
+        if not _is_question(key, self.root):
+            return self.findings()
+        if key in self._texts or key.exists():
+            source = self._texts.get(key)
+            texts = {key: source} if source is not None else {}
+            (found,) = run_file_stage(self._given, [key], self.base, texts, jobs=1)
+            self.store.remember(key, found)
+            if key not in self._results:
+                self._results = {f: self._results.get(f, found) for f in _ordered([*self._results, key])}
+            self._results[key] = found
+        else:
+            self._results.pop(key, None)
+        self._bank_stage()
+        self.store.save()
+        return self.findings()
+
+    def close(self, path: Path) -> list[Finding]:
+        """Forget a file's unsaved text: it is linted as it is on disk again."""
+        self._texts.pop(self._key(path), None)
+        return self.update(path)
+
+    def _bank_stage(self) -> list[Finding]:
+        assert self._given is not None
+        self._outcome = bank_stage(self._given, list(self._results.values()), self.claims_cache)
+        self._real = None
+        return list(self._outcome.findings)
+
+    # --- answers ------------------------------------------------------------------------------
+
+    def findings(self, paths: Iterable[Path] | None = None) -> list[Finding]:
+        """The last lint's findings, sorted; only those of `paths` when given."""
+        if self._outcome is None:
+            self.lint()
+        assert self._outcome is not None
+        found = self._outcome.findings
+        if paths is None:
+            return list(found)
+        wanted = {real_path(p) for p in paths}
+        return [f for f in found if self._shown().get(f.path) in wanted]
+
+    def _shown(self) -> dict[str, Path]:
+        """Each document's real path by its display path (a syscall per path part: made once)."""
+        if self._real is None:
+            assert self._outcome is not None
+            self._real = {d.display: real_path(d.path) for d in self._outcome.context.bank.documents}
+        return self._real
+
+    @property
+    def claims(self) -> list[tuple[Located, Verdict]]:
+        """Every well-formed claim with its verdict, as the last bank-wide stage computed them."""
+        if self._outcome is None:
+            self.lint()
+        assert self._outcome is not None
+        return self._outcome.context.claims if uses_claims(plan(self.selection).bank_wide) else []
+
+    def bank(self) -> Bank:
+        """The bank's full documents (models included), unsaved texts honoured."""
+        if self._loaded is not None:
+            return self._loaded
+        meta, topics = (
+            self._load(self.root / BANK_FILE, "bank"),
+            self._load(self.root / TOPICS_FILE, "topics"),
+        )
+        files = self._files()
+        on_disk = [f for f in files if f not in self._texts]
+        loaded = dict(zip(on_disk, load_questions(on_disk, self.base), strict=True))
+        docs = tuple(loaded[f] if f in loaded else self._load(f, "question") for f in files)
+        return Bank(self.root, meta, topics, tuple(d for d in docs if d is not None))
+
+    # --- files --------------------------------------------------------------------------------
+
+    def _files(self) -> list[Path]:
+        """The question files: those on disk, and unsaved ones an editor holds."""
+        listed = question_files(self.root)
+        extra = [p for p in self._texts if _is_question(p, self.root) and p not in set(listed)]
+        return _ordered([*listed, *extra]) if extra else listed
+
+    def _recall(self, files: list[Path]) -> dict[Path, FileResult]:
+        found = {}
+        for path in files:
+            source = self._texts.get(path)
+            digest = source.digest if source is not None else self.store.digest(path)
+            hit = self.store.recall(path, digest, source.text if source is not None else None)
+            if hit is not None:
+                found[path] = hit
+        return found
+
+    def _load(self, path: Path, kind: str) -> Document | None:
+        source = self._texts.get(path)
+        if source is None and not path.exists():
+            return None
+        return load_document(path, display_path(path, self.base), validator(kind), source)
+
+    def _key(self, path: Path) -> Path:
+        """The path as this session lists it (root / relative path), however it was spelt."""
+        try:
+            relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root))
+        except ValueError:
+            raise ValueError(f"{path} is not in the bank at {self.root}") from None
+        return self.root / relative
+
+
+def _is_question(path: Path, root: Path) -> bool:
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    return len(parts) > 1 and parts[0] == QUESTIONS_DIR and path.name.endswith(YAML_SUFFIXES)
+
+
+def _ordered(paths: list[Path]) -> list[Path]:
+    """In bank order: as mlbank.paths.question_files sorts."""
+    return sorted(paths, key=lambda p: str(p).split(os.sep))
+
+
+def _nothing_cached(cache_dir: Path | None) -> bool:
+    """No claim verdict can come from the cache, so the claims worker will surely be needed."""
+    return cache_dir is None or not cache_dir.is_dir() or not any(cache_dir.iterdir())
+
+
+def lint_root(
+    root: Path,
+    selection: Selection,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+    store: Store | None = None,
+    display_base: Path | None = None,
+) -> list[Finding]:
+    """Every finding for the bank at `root`, sorted: a one-shot session."""
+    session = Session(
+        root, selection, display_base=display_base, claims_cache=cache_dir, store=store, jobs=jobs
+    )
+    return session.lint()

@@ -1,0 +1,151 @@
+"""The two stages, the only way rules run (in this process or in workers; state passed as arguments).
+
+The per-file stage judges question files against bank.yaml and topics.yaml: every rule that is not
+bank-wide runs there, and each file comes out as a FileResult (its findings, a slim copy of its
+document, the facts the bank-wide rules declared). The bank-wide stage takes every FileResult of the
+bank, lints bank.yaml and topics.yaml, runs the bank-wide rules over the slim copies (claims computed
+in the claims worker meanwhile), then applies the policy (suppressions, per-file ignores, severities).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from mlbank.bank import Bank
+from mlbank.engine.policy import Selection, finish, uses_claims
+from mlbank.engine.record import CLAIMS, FINGERPRINTS, FileResult
+from mlbank.finding import Finding
+from mlbank.loader import Document
+from mlbank.rules.base import Context, Rule, facts_read, is_bank_wide, keys_read
+
+if TYPE_CHECKING:
+    from mlbank.claims import Verdict
+    from mlbank.worked import Located
+
+
+class StageInput(NamedTuple):
+    """What both stages need besides the question files: the bank's own files and the selection."""
+
+    root: Path
+    meta: Document | None
+    topics: Document | None
+    selection: Selection
+
+
+class Plan(NamedTuple):
+    """The active rules split by stage, and what the bank-wide ones declared they read."""
+
+    per_file: list[Rule]
+    bank_wide: list[Rule]
+    keys: frozenset[str]
+    facts: frozenset[str]
+
+
+def plan(selection: Selection) -> Plan:
+    active = list(selection.active())
+    bank_wide = [r for r in active if is_bank_wide(r)]
+    return Plan(
+        [r for r in active if not is_bank_wide(r)],
+        bank_wide,
+        frozenset().union(*(keys_read(r) for r in bank_wide)),
+        frozenset().union(*(facts_read(r) for r in bank_wide)),
+    )
+
+
+def file_stage(given: StageInput, docs: Sequence[Document]) -> list[FileResult]:
+    """Each question document's FileResult, in order."""
+    rules = plan(given.selection)
+    ctx = Context(
+        Bank(given.root, given.meta, given.topics, tuple(docs), questions_only=True),
+        options=given.selection.options,
+    )
+    by_file: dict[str, list[Finding]] = {doc.display: [] for doc in docs}
+    for finding in _run(ctx, rules.per_file):
+        by_file[finding.path].append(finding)
+    prints, claims = FINGERPRINTS in rules.facts, CLAIMS in rules.facts
+    return [
+        FileResult(
+            by_file[doc.display], doc.slim(rules.keys), ctx.facts(doc, fingerprints=prints, claims=claims)
+        )
+        for doc in docs
+    ]
+
+
+class BankOutcome(NamedTuple):
+    """The bank-wide stage's answer: every finding, sorted, and the Context it ran in (its claim
+    verdicts are what export reuses)."""
+
+    findings: list[Finding]
+    context: Context
+
+
+def bank_stage(
+    given: StageInput, results: Sequence[FileResult], claims_cache: Path | None = None
+) -> BankOutcome:
+    """bank.yaml and topics.yaml, then the bank-wide rules over the slim questions, then the policy."""
+    rules = plan(given.selection)
+    bank = Bank(given.root, given.meta, given.topics, tuple(r.doc for r in results))
+    verdicts = ClaimRun(_located(results), claims_cache) if uses_claims(rules.bank_wide) else None
+    ctx = Context(
+        bank,
+        options=given.selection.options,
+        known={r.doc.display: r.facts for r in results},
+        verdicts=verdicts,
+    )
+    findings = [f for r in results for f in r.findings]
+    own = Context(replace(bank, questions=()), options=given.selection.options)
+    findings += _run(own, rules.per_file)
+    findings += _run(ctx, rules.bank_wide)
+    documents = list(bank.documents)
+    suppressions = [s for doc in documents for s in ctx.suppressions(doc)]
+    return BankOutcome(finish(documents, suppressions, findings, given.selection), ctx)
+
+
+def _run(ctx: Context, rules: Iterable[Rule]) -> list[Finding]:
+    """The rules' findings; the claim rules last, so their verdicts have had the most time."""
+    ordered = sorted(rules, key=lambda r: uses_claims([r]))
+    return [f for rule in ordered for f in rule.check(ctx)]
+
+
+def _located(results: Sequence[FileResult]) -> list[Located]:
+    from mlbank.worked import Located
+
+    return [
+        Located(r.doc, item, spec)
+        for r in results
+        if isinstance(r.doc.data, dict)
+        for item, spec in (r.facts.claims or ())
+    ]
+
+
+class ClaimRun:
+    """Claim verdicts computed on a background thread (the work happens in the claims worker
+    process), so sympy's start-up overlaps the other rules instead of adding to them."""
+
+    def __init__(self, located: list[Located], cache_dir: Path | None) -> None:
+        self._located = located
+        self._cache_dir = cache_dir
+        self._verdicts: list[tuple[Located, Verdict]] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._compute, daemon=True)
+        self._thread.start()
+
+    def _compute(self) -> None:
+        from mlbank.claims import check_claims
+
+        try:
+            specs = [c.spec for c in self._located]
+            verdicts = check_claims(specs, self._cache_dir) if specs else []
+            self._verdicts = list(zip(self._located, verdicts, strict=True))
+        except BaseException as exc:  # re-raised on the caller's thread by result()
+            self._error = exc
+
+    def result(self) -> list[tuple[Located, Verdict]]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._verdicts

@@ -1,0 +1,108 @@
+"""Finding banks and their files, for every command: which bank a path belongs to, which bank the
+configuration names by default, and which files of a bank a command works on.
+
+Standard library, mlbank.paths and mlbank.config only: the warm lint path imports this.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from mlbank.config import Config, ConfigError
+from mlbank.paths import BANK_FILE, TOPICS_FILE, find_bank, question_files
+
+__all__ = [
+    "Target",
+    "bank_files",
+    "bank_root",
+    "default_bank",
+    "files_to_format",
+    "question_files",
+    "resolve_targets",
+]
+
+
+class Target(NamedTuple):
+    bank: Path
+    only: tuple[Path, ...] | None  # None: the whole bank
+
+
+def resolve_targets(paths: list[Path], config: Config) -> list[Target]:
+    """Which banks to load and which of their files to report on."""
+    if not paths:
+        return [Target(default_bank(config), None)]
+    targets: dict[Path, list[Path] | None] = {}
+    for path in paths:
+        if not path.exists():
+            raise ConfigError(f"{path}: no such file or directory")
+        if path.is_dir() and (path / BANK_FILE).is_file():
+            targets[path.resolve()] = None
+            continue
+        bank = find_bank(path)
+        if bank is None:
+            raise ConfigError(f"{path}: not inside a bank (no {BANK_FILE} in it or any folder above)")
+        files = sorted(path.rglob("*.y*ml")) if path.is_dir() else [path]
+        listed = targets.setdefault(bank, [])
+        if listed is not None:
+            listed.extend(files)
+    return [Target(b, None if o is None else tuple(o)) for b, o in targets.items()]
+
+
+def default_bank(config: Config) -> Path:
+    candidates = [config.bank] if config.bank is not None else [Path("bank"), Path(".")]
+    for candidate in candidates:
+        if candidate is not None and (candidate / BANK_FILE).is_file():
+            return candidate.resolve()
+    if config.bank is not None:  # configured, so a bank was started: it moved, or the path is wrong
+        raise ConfigError(f"no bank found: {config.bank / BANK_FILE} does not exist; pass the bank directory")
+    raise ConfigError(
+        f"no bank found: {Path('bank') / BANK_FILE} does not exist; pass the bank directory, "
+        "or start a bank here with `mlbank init`"
+    )
+
+
+def bank_root(path: Path | None, config: Config) -> Path:
+    """The bank a command works on: the default one, or the bank at or above `path`."""
+    if path is None:
+        return default_bank(config)
+    if path.is_dir() and (path / BANK_FILE).is_file():
+        return path.resolve()
+    found = find_bank(path) if path.exists() else None
+    if found is None:
+        raise ConfigError(f"{path}: not a bank (no {BANK_FILE} in it or any folder above)")
+    return found
+
+
+def bank_files(root: Path) -> list[Path]:
+    """Every file of a bank: bank.yaml, topics.yaml and the question files."""
+    own = [root / BANK_FILE, root / TOPICS_FILE]
+    return [p for p in own if p.is_file()] + question_files(root)
+
+
+def files_to_format(paths: list[Path], config: Config | None) -> list[Path]:
+    """The files `mlbank fmt` works on: whole banks for bank folders, bank files under other folders,
+    files as given; with no paths, the default bank of `config`."""
+    if not paths:
+        if config is None:
+            raise ConfigError("no bank found: pass the bank directory")
+        return bank_files(default_bank(config))
+    found: dict[Path, None] = {}
+    for path in paths:
+        if not path.exists():
+            raise ConfigError(f"{path}: no such file or directory")
+        for file in _files_of(path):
+            found.setdefault(file.resolve(), None)
+    return list(found)
+
+
+def _files_of(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if (path / BANK_FILE).is_file():
+        return bank_files(path)
+    bank = find_bank(path)
+    if bank is None:
+        raise ConfigError(f"{path}: not inside a bank (no {BANK_FILE} in it or any folder above)")
+    inside = path.resolve()
+    return [f for f in bank_files(bank) if f.resolve().is_relative_to(inside)]
