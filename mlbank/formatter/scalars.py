@@ -8,7 +8,7 @@ they were written as (`Verbatim`).
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ruamel.yaml.nodes import ScalarNode
@@ -49,6 +49,7 @@ def _reads_as_string(text: str, yaml11: bool) -> bool:
     return all(str(r.resolve(ScalarNode, text, (True, False))).endswith(":str") for r in resolvers)
 
 
+@lru_cache(maxsize=8192)  # keys and short values repeat across a bank's files
 def plain_ok(text: str, flow: bool = False, yaml11: bool = True) -> bool:
     """Whether `text` can be written unquoted (in flow context if `flow`) and read back as itself,
     by our loader, by ruamel (YAML 1.2) and, if `yaml11`, by YAML 1.1 loaders too (`yes`, `n`).
