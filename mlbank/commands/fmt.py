@@ -44,7 +44,9 @@ class Outcome(NamedTuple):
 
     status: Status
     lines: list[str]  # what to print for it
-    verified: str | None = None  # text fmt verified canonical that the file now holds: for the cache
+    verified: bool = False  # the file now holds text fmt verified canonical (for the cache): `written`,
+    # or else the bytes the cache was asked about (the worker need not send those back)
+    written: str | None = None
 
 
 Job = tuple[Path, bytes | None]  # a file to format, and the bytes the cache was asked about
@@ -96,23 +98,28 @@ def run_fmt(paths: list[Path], options: FmtOptions) -> tuple[int, str]:
     files = resolve_files(paths)
     cache = _cache(cwd) if options.cache else None
     outcomes: list[Outcome | None] = []
+    blobs: list[bytes | None] = []
     todo: list[Job] = []
     for path in files:
         blob = _read_bytes(path) if cache is not None else None
         if cache is not None and blob is not None and cache.hit(kind_of(path), blob):
             outcomes.append(Outcome("unchanged", []))
+            blob = None  # nothing to add
         else:
             outcomes.append(None)
             todo.append((path, blob))
+        blobs.append(blob)
     formatted = iter(_format_all(todo, cwd, options))
     out: list[str] = []
     tally = Tally()
-    for path, known in zip(files, outcomes, strict=True):
+    for path, known, blob in zip(files, outcomes, blobs, strict=True):
         outcome = known if known is not None else next(formatted)
         tally.count(outcome.status)
         out.extend(outcome.lines)
-        if cache is not None and outcome.verified is not None:
-            _remember(cache, kind_of(path), outcome.verified)
+        if cache is not None and outcome.verified:
+            canonical = outcome.written.encode("utf-8") if outcome.written is not None else blob
+            assert canonical is not None
+            _remember(cache, kind_of(path), canonical)
     if cache is not None:
         cache.save()
     dry = options.check or options.diff
@@ -221,7 +228,7 @@ def _format_one(path: Path, blob: bytes | None, cwd: Path, options: FmtOptions) 
         return Outcome("failed", [f"{display}: not formatted: {exc}"])
     if new == text and not _has_bom(path):
         # Only if the bytes read above are the ones just verified (the file may have changed since).
-        return Outcome("unchanged", [], new if blob == new.encode("utf-8") else None)
+        return Outcome("unchanged", [], verified=blob == new.encode("utf-8"))
     if options.diff:
         diff = difflib.unified_diff(text.splitlines(), new.splitlines(), display, display, lineterm="")
         return Outcome(
@@ -234,12 +241,11 @@ def _format_one(path: Path, blob: bytes | None, cwd: Path, options: FmtOptions) 
     except OSError as exc:
         return Outcome("failed", [f"{display}: not formatted: cannot write the file: {exc.strerror or exc}"])
     # format_text checked it: formatting it again changes nothing
-    return Outcome("changed", [f"reformatted {display}"], new if options.cache else None)
+    return Outcome("changed", [f"reformatted {display}"], options.cache, new if options.cache else None)
 
 
-def _remember(cache: FmtCache, kind: str, canonical: str) -> None:
-    """Add text that format_text gives back unchanged, as the bytes a canonical file holds."""
-    blob = canonical.encode("utf-8")
+def _remember(cache: FmtCache, kind: str, blob: bytes) -> None:
+    """Add the bytes of text that format_text gives back unchanged."""
     if not blob.startswith(codecs.BOM_UTF8):  # read back, the mark would be dropped: not canonical
         cache.add(kind, blob)
 
