@@ -202,7 +202,13 @@ def schema(mode: str, directory: Path | None) -> None:
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
 @click.option("--diff", is_flag=True, help="Print a unified diff instead of writing; exit 1 if any.")
 @click.option("--no-cache", is_flag=True, help="Format every file from scratch; do not remember the result.")
-def fmt_command(paths: tuple[Path, ...], check: bool, diff: bool, no_cache: bool) -> None:
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for many files (default: one per core, fewer for a small bank; 1: no workers).",
+)
+def fmt_command(paths: tuple[Path, ...], check: bool, diff: bool, no_cache: bool, jobs: int | None) -> None:
     """Rewrite bank files in canonical form: key order, quoting, literal blocks; comments kept.
 
     PATHS are files, bank directories or folders inside a bank; with no PATHS, every file of the
@@ -211,7 +217,7 @@ def fmt_command(paths: tuple[Path, ...], check: bool, diff: bool, no_cache: bool
     """
     from mlbank.commands.fmt import FmtOptions, run_fmt
 
-    options = FmtOptions(check=check, diff=diff, cache=not no_cache)
+    options = FmtOptions(check=check, diff=diff, cache=not no_cache, jobs=jobs)
     code, output = _guard(lambda: run_fmt(list(paths), options))
     if output:
         click.echo(output)

@@ -43,25 +43,27 @@ The parts, each depending only on those listed before it:
 - `comments`: reading comments off values and writing them back after restyling and reordering;
 - `canon`: the canonical walk over a round-trip tree;
 - `compare`: the proof a result must pass (the intended data, every comment);
-- this module: the entry points, `format_text` for files and `render` for new data.
+- this module: the entry points, `format_text` for files and `render` for new data, and
+  `is_canonical`, which recognises a file already in canonical form without the round trip: its
+  safely loaded data needs no repair and `render`s back to the file byte for byte.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from mlbank.formatter.canon import canonicalize
-from mlbank.formatter.compare import changed_data, intended, lost_comment
+from mlbank.formatter.compare import changed_data, difference, intended, lost_comment
 from mlbank.formatter.emitter import round_trip
 from mlbank.formatter.errors import FormatError
 from mlbank.formatter.layout import schema_header, split_header
 from mlbank.formatter.scalars import literal_ok, plain_ok
-from mlbank.loader import parse_yaml
+from mlbank.loader import FieldPath, NodeInfo, parse_yaml
 from mlbank.tab_indent import untab
 
 __all__ = [
@@ -69,6 +71,7 @@ __all__ = [
     "changed_data",
     "format_text",
     "intended",
+    "is_canonical",
     "literal_ok",
     "plain_ok",
     "render",
@@ -81,10 +84,42 @@ _DIRECTIVE = re.compile(r"^%(?:YAML|TAG)\b", re.MULTILINE)
 def format_text(text: str, kind: str, header: str | None = None) -> str:
     """The canonical text of a bank file; raises FormatError when it cannot be done safely.
 
-    `header` is the schema line to add when the file has none (None: add nothing). A changed
-    result is checked three ways before it is returned: it loads to the same data (less the
-    repairs: see `intended`), it keeps every comment, and formatting it again changes nothing.
+    `header` is the schema line to add when the file has none (None: add nothing). A file that
+    `is_canonical` recognises is given back as it is, without the round trip. A changed result is
+    checked three ways before it is returned: it loads to the same data (less the repairs: see
+    `intended`), it keeps every comment, and formatting it again changes nothing.
     """
+    if is_canonical(text, kind, header):
+        return text
+    return _round_trip_format(text, kind, header)
+
+
+def is_canonical(text: str, kind: str, header: str | None = None) -> bool:
+    """Whether `format_text` gives `text` back unchanged, decided without ruamel's round-trip load.
+
+    True only when the data our safe loader reads from `text` needs no repair and `render`s to
+    `text` byte for byte (the header being the file's own schema line, or else `header`). The
+    canonical layout follows from the data alone, so the round trip writes that same text; a file
+    holding a comment never renders back, so it always takes the round trip. False means "not
+    shown here": the round trip decides, whatever it finds (a change, an error or nothing).
+    """
+    try:
+        if _without_tab_indentation(text) != text:
+            return False
+        source = _read(text)
+    except FormatError:
+        return False
+    if difference(intended(source.data, source.nodes, kind), source.data, ()) is not None:
+        return False  # a repair would change it: trailing whitespace, a number where text belongs
+    try:
+        rendered = render(source.data, kind, source.header or header)
+    except (FormatError, YAMLError, RecursionError):
+        return False
+    return rendered == text
+
+
+def _round_trip_format(text: str, kind: str, header: str | None) -> str:
+    """`format_text` through ruamel's round trip, which keeps comments, and its checks."""
     source = _without_tab_indentation(text)
     result, body = _format(source, kind, header)
     if result == text:
@@ -112,7 +147,7 @@ def format_text(text: str, kind: str, header: str | None = None) -> str:
 def render(data: dict[str, Any], kind: str, header: str | None = None) -> str:
     """Canonical text for new data (for `mlbank new` and `mlbank import`): the layout `format_text`
     gives, holding exactly `data` (the repairs are `format_text`'s, for files an author edited)."""
-    return _render(_commented(data), kind, header, repair=False)
+    return _write(_commented(data), kind, header, repair=False)
 
 
 def _without_tab_indentation(text: str) -> str:
@@ -125,9 +160,18 @@ def _without_tab_indentation(text: str) -> str:
     return repaired.text
 
 
-def _format(text: str, kind: str, header: str | None) -> tuple[str, str]:
-    """(the canonical text, the input without its schema line), unchecked."""
-    data, _, problems = parse_yaml(text)
+class _Source(NamedTuple):
+    """A bank file as both ways of formatting start from it."""
+
+    data: dict[str, Any]  # as mlbank's safe loader reads it
+    nodes: dict[FieldPath, NodeInfo]
+    header: str | None  # its own schema line
+    body: str  # the text without that line
+
+
+def _read(text: str) -> _Source:
+    """The file read by mlbank's loader; FormatError for a file fmt does not format."""
+    data, nodes, problems = parse_yaml(text)
     if problems:
         first = problems[0]
         raise FormatError(f"line {first.position.line}: {first.message}")
@@ -138,16 +182,27 @@ def _format(text: str, kind: str, header: str | None) -> tuple[str, str]:
             "it starts with a %YAML or %TAG directive: remove it (bank files are plain YAML 1.2)"
         )
     own_header, body = split_header(text)
+    return _Source(data, nodes, own_header, body)
+
+
+def _format(text: str, kind: str, header: str | None) -> tuple[str, str]:
+    """(the canonical text, the input without its schema line), unchecked."""
+    source = _read(text)
     try:
-        tree = round_trip().load(body)
+        tree = round_trip().load(source.body)
     except (YAMLError, ValueError, RecursionError) as exc:  # our loader accepted it, ruamel did not
         raise FormatError(f"ruamel cannot read it: {exc}") from None
     if not isinstance(tree, CommentedMap):
         raise FormatError("the file does not hold a mapping of keys to values")
-    return _render(tree, kind, own_header or header), body
+    return _render(tree, kind, source.header or header), source.body
 
 
-def _render(tree: CommentedMap, kind: str, header: str | None, repair: bool = True) -> str:
+def _render(tree: CommentedMap, kind: str, header: str | None) -> str:
+    """The round trip's canonical text of a tree ruamel read, with the repairs."""
+    return _write(tree, kind, header, repair=True)
+
+
+def _write(tree: CommentedMap, kind: str, header: str | None, repair: bool) -> str:
     canonicalize(tree, kind, repair)
     out = io.StringIO()
     round_trip().dump(tree, out)

@@ -13,12 +13,13 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.emitter import RoundTripEmitter
+from ruamel.yaml.emitter import RoundTripEmitter, ScalarAnalysis
 from ruamel.yaml.representer import RoundTripRepresenter
 
 from mlbank.formatter.layout import WIDTH
 from mlbank.formatter.scalars import PLAIN_FIRST_BAD, Verbatim, yaml_printable
 
+_CHOSEN = frozenset({"|", '"'})  # scalar styles the emitter takes as given (see `analyze_scalar`)
 _SINGLE_SPACE = re.compile(r"(?<! ) (?! )")  # where a plain scalar may fold: one space between words
 
 
@@ -61,6 +62,43 @@ class _Emitter(RoundTripEmitter):
                     self._put("\\")
             end += 1
         self.write_indicator('"', False)
+
+    def analyze_scalar(self, scalar: Any) -> Any:
+        """What the emitter needs to know of a scalar, computed cheaply for `|` and `"` scalars.
+
+        ruamel scans every character of every scalar to learn which styles it could take. A scalar
+        the canonical walk made literal or double-quoted gets that style whatever the scan finds
+        (`choose_scalar_style` returns `"` at once, and `|` or else `"` after setting allow_block),
+        so of its analysis only `scalar`, `empty` and `multiline` are ever read (`check_simple_key`,
+        `process_scalar`); for those scalars the scan of the prose is skipped.
+        """
+        if scalar and getattr(self.event, "style", None) in _CHOSEN:
+            multiline = any(c in scalar for c in "\n\x85\u2028\u2029")
+            return ScalarAnalysis(scalar, False, multiline, False, False, False, True, True)
+        return super().analyze_scalar(scalar)
+
+    def write_literal(self, text: Any, comment: Any = None) -> None:
+        """A literal block, written a line at a time: the calls ruamel's own version makes a
+        character at a time (an indent before each non-empty line, a break for each line feed, a
+        break after a last line that has none), so the same text. Text holding a line break other
+        than a line feed, or at the root, goes to ruamel's version (`literal_ok` refuses such text)."""
+        if self.root_context or any(c in text for c in "\x85\u2028\u2029"):
+            super().write_literal(text, comment)
+            return
+        hints, _, indicator = self.determine_block_hints(text)
+        self.write_indicator("|" + hints + (comment if isinstance(comment, str) else ""), True)
+        if indicator == "+":
+            self.open_ended = True
+        self.write_line_break()
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            if i:
+                self.write_line_break()
+            if line:
+                self.write_indent()
+                self.stream.write(line.encode(self.encoding) if self.encoding else line)
+        if lines[-1]:
+            self.write_line_break()
 
     def write_plain(self, text: Any, split: Any = True) -> None:
         """A plain scalar, folded at single spaces so that lines stay within the width.

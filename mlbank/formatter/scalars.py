@@ -7,7 +7,8 @@ they were written as (`Verbatim`).
 
 from __future__ import annotations
 
-from functools import cache
+import re
+from functools import cache, lru_cache
 from typing import Any
 
 from ruamel.yaml.nodes import ScalarNode
@@ -48,6 +49,7 @@ def _reads_as_string(text: str, yaml11: bool) -> bool:
     return all(str(r.resolve(ScalarNode, text, (True, False))).endswith(":str") for r in resolvers)
 
 
+@lru_cache(maxsize=8192)  # keys and short values repeat across a bank's files
 def plain_ok(text: str, flow: bool = False, yaml11: bool = True) -> bool:
     """Whether `text` can be written unquoted (in flow context if `flow`) and read back as itself,
     by our loader, by ruamel (YAML 1.2) and, if `yaml11`, by YAML 1.1 loaders too (`yes`, `n`).
@@ -69,6 +71,13 @@ def plain_ok(text: str, flow: bool = False, yaml11: bool = True) -> bool:
     return _reads_as_string(text, yaml11)
 
 
+# What `literal_ok` allows, as one character class: tab, line feed and `yaml_printable` (a regex scans
+# prose ~20x faster than a per-character test; tests hold the two equal on every code point).
+_BLOCK_TEXT = re.compile(
+    "[\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+)
+
+
 def literal_ok(text: str) -> bool:
     """Whether `text` can be a literal block scalar that reads back exactly.
 
@@ -76,7 +85,7 @@ def literal_ok(text: str) -> bool:
     formatter's emitter writes them); not control characters, nor the line separators YAML 1.1
     and 1.2 read differently.
     """
-    return bool(text) and all(ch in "\t\n" or yaml_printable(ch) for ch in text)
+    return bool(text) and _BLOCK_TEXT.fullmatch(text) is not None
 
 
 def yaml_printable(ch: str) -> bool:
