@@ -10,7 +10,9 @@ from typing import NamedTuple
 
 # Text inside these is not prose a reader sees as text: math is MathML, code is TeX or expressions.
 _NOT_PROSE = frozenset({"code", "pre", "math", "title", "script", "style"})
-_ACTIVE = frozenset({"script", "iframe", "object", "embed", "frame", "form", "base", "img", "audio", "video"})
+_ACTIVE = frozenset(
+    {"script", "iframe", "object", "embed", "frame", "form", "base", "img", "audio", "video", "style", "svg"}
+)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import jsonschema
 import pytest
 from bank_edits import edit
 from export_helpers import GOLDEN, REAL_BANK, export
+from site_html import active_content, parse
 
 from mlbank.bank import load_bank
 from mlbank.claims.stated import parse_stated
@@ -159,31 +159,10 @@ def test_math_is_kept_for_auto_render_and_currency_is_plain(mini: dict[str, Any]
     assert mini["sections"][0]["description_html"] is None
 
 
-class Elements(HTMLParser):
-    """Every element and attribute a browser would build from a fragment."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, attrs))
-
-
 def dangers(fragment: str) -> list[str]:
-    parser = Elements()
-    parser.feed(fragment)
-    parser.close()
-    found = []
-    for tag, attrs in parser.tags:
-        if tag in {"script", "img", "iframe", "object", "embed", "style", "svg"}:
-            found.append(tag)
-        for name, value in attrs:
-            if name.startswith("on") or name in {"src", "style", "srcdoc"}:
-                found.append(f"{tag}[{name}]")
-            if name == "href" and not (value or "").startswith("https://"):
-                found.append(f"{tag}[href={value}]")
-    return found
+    """What could run or load in a fragment (tests/site_html.py), and any link that is not https."""
+    page = parse(fragment)
+    return active_content(page) + [f"href={h!r}" for h in page.hrefs if not h.startswith("https://")]
 
 
 ATTACKS = (
