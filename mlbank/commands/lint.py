@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from mlbank import exit_codes
 from mlbank.config import Config, find_config
 from mlbank.engine.policy import RuleOptions, Selection
 from mlbank.finding import Finding, Severity
@@ -57,7 +58,7 @@ def run_lint(paths: list[Path], options: LintOptions) -> tuple[int, str]:
         findings.extend(_only(lint_target(target.bank, config, options), target.only))
     strict = options.strict or config.strict
     failing = [f for f in findings if f.severity is Severity.ERROR or strict]
-    return (1 if failing else 0), "\n".join([*notes, render(findings, options)])
+    return (exit_codes.FINDINGS if failing else exit_codes.OK), "\n".join([*notes, render(findings, options)])
 
 
 def lint_target(bank_root: Path, config: Config, options: LintOptions) -> list[Finding]:
