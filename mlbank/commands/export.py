@@ -22,7 +22,8 @@ from mlbank import reporters
 from mlbank.atomic import write_bytes, write_text
 from mlbank.bank import Bank
 from mlbank.commands.lint import LintOptions, lint_session, open_session
-from mlbank.config import ConfigError, find_config
+from mlbank.config import find_config
+from mlbank.exit_codes import UsageError
 from mlbank.exporters import EXPORTERS, FOLDER_EXPORTERS, ExportOptions, markdown
 from mlbank.exporters.json_export import ClaimFailure
 from mlbank.exporters.site import MARKER, PREVIEW_MARKER, UnsafeId
@@ -49,7 +50,7 @@ def run_export(request: ExportRequest) -> tuple[int, str]:
     try:
         filters = Filters.parse(request.only)
     except FilterError as exc:
-        raise ConfigError(str(exc)) from None
+        raise UsageError(str(exc)) from None
     config = find_config(Path.cwd())
     root = bank_root(request.bank, config)
     run = lint_session(root, config, LintOptions())  # the lint caches answer when nothing changed
@@ -63,21 +64,21 @@ def run_export(request: ExportRequest) -> tuple[int, str]:
 
 def _check_usage(request: ExportRequest) -> None:
     if request.split is not None and request.fmt != "markdown":
-        raise ConfigError("--split works with --format markdown only")
+        raise UsageError("--split works with --format markdown only")
     if request.anki_headers and request.fmt != "csv":
-        raise ConfigError("--anki-headers works with --format csv only")
+        raise UsageError("--anki-headers works with --format csv only")
     if request.fmt in FOLDER_EXPORTERS:
         _check_folder_out(request.fmt, request.out)
         return
     exporter = EXPORTERS[request.fmt]
     if request.out is None and request.split is None:
-        raise ConfigError("give --out PATH (or --out - for stdout)")
+        raise UsageError("give --out PATH (or --out - for stdout)")
     if request.out == STDOUT and not exporter.text:
-        raise ConfigError(f"--format {request.fmt} writes a binary file: give --out PATH, not -")
+        raise UsageError(f"--format {request.fmt} writes a binary file: give --out PATH, not -")
     if request.out not in (None, STDOUT) and not Path(request.out).parent.is_dir():
-        raise ConfigError(f"--out {request.out}: folder {Path(request.out).parent} does not exist")
+        raise UsageError(f"--out {request.out}: folder {Path(request.out).parent} does not exist")
     if request.out not in (None, STDOUT) and Path(request.out).is_dir():
-        raise ConfigError(f"--out {request.out} is a folder: name the file to write")
+        raise UsageError(f"--out {request.out} is a folder: name the file to write")
 
 
 def _lint_errors(findings: list[Finding]) -> str:
@@ -99,7 +100,7 @@ def _export(
     try:
         view = build_view(bank, filters, review_max_age)
     except FilterError as exc:
-        raise ConfigError(str(exc)) from None
+        raise UsageError(str(exc)) from None
     options = ExportOptions(anki_headers=request.anki_headers, claims_cache=cache)
     if request.fmt in FOLDER_EXPORTERS:
         return _export_folder(request, view, options)
@@ -147,32 +148,32 @@ class FolderNotWritten(Exception):
 
 def _check_folder_out(fmt: str, out: str | None) -> None:
     if out is None:
-        raise ConfigError(f"give --out DIR: --format {fmt} writes a folder")
+        raise UsageError(f"give --out DIR: --format {fmt} writes a folder")
     if out == STDOUT:
-        raise ConfigError(f"--format {fmt} writes a folder: give --out DIR, not -")
+        raise UsageError(f"--format {fmt} writes a folder: give --out DIR, not -")
     folder_target(Path(out))
 
 
 def folder_target(out: Path, replaces: Collection[str] = (MARKER, PREVIEW_MARKER)) -> Path:
     """The absolute folder `--out out` names (`.` and `..` resolved), which a folder export replaces
-    whole; ConfigError (saying why) unless it is new, empty, or holds one of the markers `replaces`."""
+    whole; UsageError (saying why) unless it is new, empty, or holds one of the markers `replaces`."""
     if out.is_symlink():
-        raise ConfigError(f"--out {out} is a symbolic link: give the folder itself")
+        raise UsageError(f"--out {out} is a symbolic link: give the folder itself")
     target = real_path(out)
     if target.parent == target:
-        raise ConfigError(f"--out {out} is the root folder: give a folder for the pages")
+        raise UsageError(f"--out {out} is the root folder: give a folder for the pages")
     here = real_path(Path.cwd())
     if target == here or target in here.parents:  # the swap would leave the shell in a removed folder
-        raise ConfigError(
+        raise UsageError(
             f"--out {out} is the current folder or holds it ({target}): the whole folder would be "
             "replaced, leaving this shell in a folder that no longer exists; run the command from outside it"
         )
     if not target.parent.is_dir():
-        raise ConfigError(f"--out {out}: folder {target.parent} does not exist")
+        raise UsageError(f"--out {out}: folder {target.parent} does not exist")
     if target.exists() and not target.is_dir():
-        raise ConfigError(f"--out {out} is a file: give a folder for the pages")
+        raise UsageError(f"--out {out} is a file: give a folder for the pages")
     if (target / ".git").exists():  # a git checkout or worktree: replacing the folder would drop it
-        raise ConfigError(
+        raise UsageError(
             f"--out {out} holds .git, and the whole folder is replaced: write the pages to a folder of "
             "their own and copy them into the checkout"
         )
@@ -186,11 +187,11 @@ def _check_marker(out: Path, target: Path, replaces: Collection[str]) -> None:
         return
     for marker, writer in _WRITTEN_BY.items():
         if (target / marker).is_file():
-            raise ConfigError(
+            raise UsageError(
                 f"--out {out} holds {writer} (its {marker} file says so), which this command never "
                 "replaces: give another folder"
             )
-    raise ConfigError(
+    raise UsageError(
         f"--out {out} is a folder that is not empty and has no {' or '.join(replaces)} file, so mlbank "
         "did not write it; the whole folder is replaced: give a new or empty folder (or remove this one)"
     )
@@ -225,7 +226,7 @@ def write_folder(
 
     Everything goes into a new folder beside it first; only when that is complete does it take the
     folder's place, by two renames (the old folder is put back if the second fails). Raises
-    ConfigError when `out` is a folder this command must not replace (see folder_target), UnsafeName
+    UsageError when `out` is a folder this command must not replace (see folder_target), UnsafeName
     before writing anything when a name could leave the folder, and FolderNotWritten, whose message
     says truly where the old folder is, when writing fails.
     """

@@ -8,7 +8,8 @@ from typing import Any
 from mlbank.atomic import write_text
 from mlbank.bank import display_path, load_meta
 from mlbank.commands.new import next_id, slugify
-from mlbank.config import ConfigError, find_config
+from mlbank.config import find_config
+from mlbank.exit_codes import UsageError
 from mlbank.importer import (
     Imported,
     ImportError_,
@@ -35,15 +36,15 @@ def run_import(page: Path, bank: Path | None, check: bool) -> tuple[int, str]:
     try:
         text = page.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{page}: cannot read the page: {exc}") from None
+        raise UsageError(f"{page}: cannot read the page: {exc}") from None
     try:
         questions = read_page(text)
         if not questions:
-            raise ConfigError(f"{page}: {NO_QUESTIONS}")
+            raise UsageError(f"{page}: {NO_QUESTIONS}")
         existing = existing_questions(root)
         plans = plan_files(root, fit_bank(root, questions, existing), existing)
     except ImportError_ as exc:
-        raise ConfigError(_report(page, exc.problems)) from None
+        raise UsageError(_report(page, exc.problems)) from None
     lines, changed = [], 0
     for plan in plans:
         old = plan.path.read_text(encoding="utf-8") if plan.path.exists() else None

@@ -34,6 +34,7 @@ from mlbank.atomic import write_text
 from mlbank.bank import display_path
 from mlbank.commands.schema import rendered
 from mlbank.config import ConfigError, parse_toml
+from mlbank.exit_codes import UsageError
 from mlbank.formatter import schema_header
 from mlbank.paths import BANK_FILE, QUESTIONS_DIR, SCHEMA_DIR, TOPICS_FILE
 
@@ -136,7 +137,7 @@ def write_all(scaffold: Scaffold, cwd: Path) -> None:
         for path in reversed(made):
             _remove(path)
         shown = display_path(current, cwd) if current is not None else "the project folder"
-        raise ConfigError(f"cannot write {shown}: {exc.strerror or exc}; nothing was written") from None
+        raise UsageError(f"cannot write {shown}: {exc.strerror or exc}; nothing was written") from None
 
 
 # --- configuration --------------------------------------------------------------------------------
@@ -206,7 +207,7 @@ def _read_toml(path: Path, cwd: Path) -> tuple[str, dict[str, Any]]:
 
 def _project_folder(directory: Path) -> Path:
     if directory.exists() and not directory.is_dir():
-        raise ConfigError(f"{directory}: not a folder; name a new or existing folder to start the bank in")
+        raise UsageError(f"{directory}: not a folder; name a new or existing folder to start the bank in")
     return directory.resolve()
 
 

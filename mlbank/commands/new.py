@@ -16,7 +16,8 @@ from typing import Any
 
 from mlbank.atomic import write_text
 from mlbank.bank import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, display_path, question_files, validator
-from mlbank.config import ConfigError, find_config
+from mlbank.config import find_config
+from mlbank.exit_codes import UsageError
 from mlbank.formatter import render, schema_header
 from mlbank.ids import next_free
 from mlbank.importer import render_draft
@@ -57,7 +58,7 @@ def run_new(request: NewQuestion) -> tuple[int, str]:
     title = " ".join(request.title.split())
     slug = slugify(title)
     if not slug:
-        raise ConfigError(f"title {request.title!r} has no letters or digits to name the file by")
+        raise UsageError(f"title {request.title!r} has no letters or digits to name the file by")
     qid = next_id(root, section.id_prefix)
     path = root / QUESTIONS_DIR / section.id / f"{qid}-{slug}.yaml"
     if request.markdown:  # a draft is not a bank file until `mlbank import` makes it one
@@ -72,7 +73,7 @@ def run_new(request: NewQuestion) -> tuple[int, str]:
         text = render_draft(data, path.name) if request.markdown else render(data, "question", header)
         write_text(path, text)
     except OSError as exc:  # a read-only checkout, a full disk: say so, no traceback
-        raise ConfigError(f"cannot write {shown}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot write {shown}: {exc.strerror or exc}") from None
     return 0, f"created {shown}"
 
 
@@ -123,10 +124,10 @@ def _known_ids(root: Path) -> Iterable[str]:
 
 def _model(path: Path, kind: str) -> Any:
     if not path.is_file():
-        raise ConfigError(f"{path}: not found; `mlbank new` needs the bank's {path.name}")
+        raise UsageError(f"{path}: not found; `mlbank new` needs the bank's {path.name}")
     doc = load_document(path, str(path), validator(kind))
     if doc.model is None:
-        raise ConfigError(
+        raise UsageError(
             f"{path}: has errors, so new questions cannot be checked against it: run `mlbank lint`"
         )
     return doc.model
@@ -138,7 +139,7 @@ def _pick(what: str, value: str, known: dict[str, Any], source: Path) -> Any:
     close = difflib.get_close_matches(value, list(known), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     listed = ", ".join(known) or "none"
-    raise ConfigError(f"unknown {what} '{value}'{hint} ({source.name} has: {listed})")
+    raise UsageError(f"unknown {what} '{value}'{hint} ({source.name} has: {listed})")
 
 
 def _minutes(value: float) -> float:

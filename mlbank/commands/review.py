@@ -18,7 +18,8 @@ from typing import Any
 from mlbank import reporters
 from mlbank.atomic import write_text
 from mlbank.commands.lint import LintOptions, lint_target
-from mlbank.config import Config, ConfigError, find_config
+from mlbank.config import Config, find_config
+from mlbank.exit_codes import UsageError
 from mlbank.finding import Finding, Severity
 from mlbank.paths import kind_of, question_files, real_path
 from mlbank.workspace import Target, resolve_targets
@@ -41,19 +42,19 @@ def run_review(request: ReviewRequest) -> tuple[int, str]:
     if request.status:
         return review_status(resolve_targets(list(request.paths), config), config)
     if not request.paths:
-        raise ConfigError("name the question files to stamp (or use --status to list what needs review)")
+        raise UsageError("name the question files to stamp (or use --status to list what needs review)")
     if not request.by or not request.by.strip() or "\n" in request.by:
-        raise ConfigError("--by NAME is required: who reviewed (a handle, or the name of a review pass)")
+        raise UsageError("--by NAME is required: who reviewed (a handle, or the name of a review pass)")
     day = request.on or date.today()
     if day > date.today():
-        raise ConfigError(f"--on {day}: a review cannot be dated in the future")
+        raise UsageError(f"--on {day}: a review cannot be dated in the future")
     lines: list[str] = []
     code = 0
     for target in resolve_targets(list(request.paths), config):
         listed = question_files(target.bank) if target.only is None else target.only
         files = [p for p in listed if kind_of(p) == "question"]
         if not files:
-            raise ConfigError("no question files among the paths: name question files or their folders")
+            raise UsageError("no question files among the paths: name question files or their folders")
         errors = _errors_by_file(target, config)
         for path in files:
             ok, message = _stamp_file(path, errors.get(real_path(path), []), request, day)

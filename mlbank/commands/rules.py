@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 from mlbank.bank import display_path
 from mlbank.commands.lint import LintOptions, selection_from
-from mlbank.config import Config, ConfigError, find_config
+from mlbank.config import Config, find_config
+from mlbank.exit_codes import UsageError
 from mlbank.finding import Severity
 from mlbank.lint import Selection
 from mlbank.rules import RULES, lookup, summary
@@ -42,7 +43,7 @@ def run_rules_list() -> tuple[int, str]:
 def run_rule(code_or_name: str) -> tuple[int, str]:
     rule = lookup(code_or_name)
     if rule is None:
-        raise ConfigError(f"no rule '{code_or_name}'; `mlbank rules` lists {len(RULES)} rules")
+        raise UsageError(f"no rule '{code_or_name}'; `mlbank rules` lists {len(RULES)} rules")
     config = find_config(Path.cwd())
     s = standing(rule, config, selection_from(config, LintOptions()))
     return 0, f"{rule.RULE.code} [{rule.RULE.name}] ({_said(s, config)})\n\n{(rule.__doc__ or '').strip()}"
