@@ -18,9 +18,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlbank import reporters
+from mlbank import exit_codes, reporters
 from mlbank.atomic import write_bytes, write_text
 from mlbank.bank import Bank
+from mlbank.commands import CommandResult
 from mlbank.commands.lint import LintOptions, lint_session, open_session
 from mlbank.config import find_config
 from mlbank.exit_codes import UsageError
@@ -45,7 +46,7 @@ class ExportRequest:
     split: Path | None = None
 
 
-def run_export(request: ExportRequest) -> tuple[int, str]:
+def run_export(request: ExportRequest) -> CommandResult:
     _check_usage(request)
     try:
         filters = Filters.parse(request.only)
@@ -56,7 +57,7 @@ def run_export(request: ExportRequest) -> tuple[int, str]:
     run = lint_session(root, config, LintOptions())  # the lint caches answer when nothing changed
     refusal = _lint_errors(run.findings)
     if refusal:
-        return 1, refusal
+        return CommandResult(exit_codes.FINDINGS, refusal)
     session = run.session or open_session(root, config, LintOptions())
     # The claims the lint checked are in the claims cache: the exporters read their verdicts there.
     return _export(request, session.bank(), filters, session.claims_cache, config.review_max_age)
@@ -96,7 +97,7 @@ def _lint_errors(findings: list[Finding]) -> str:
 
 def _export(
     request: ExportRequest, bank: Bank, filters: Filters, cache: Path | None, review_max_age: int | None
-) -> tuple[int, str]:
+) -> CommandResult:
     try:
         view = build_view(bank, filters, review_max_age)
     except FilterError as exc:
@@ -108,11 +109,11 @@ def _export(
         data = EXPORTERS[request.fmt].render(view, options) if request.out is not None else b""
         pages = markdown.render_pages(view) if request.split is not None else {}
     except ClaimFailure as exc:
-        return 1, f"{exc}\nNot exported: a worked number does not hold."
+        return CommandResult(exit_codes.FINDINGS, f"{exc}\nNot exported: a worked number does not hold.")
     return _write(request, data, pages, len(view.entries))
 
 
-def _write(request: ExportRequest, data: bytes, pages: dict[str, str], count: int) -> tuple[int, str]:
+def _write(request: ExportRequest, data: bytes, pages: dict[str, str], count: int) -> CommandResult:
     """Write everything rendered; stdout output is returned for cli_commands.py to print."""
     done: list[str] = []
     try:
@@ -123,13 +124,16 @@ def _write(request: ExportRequest, data: bytes, pages: dict[str, str], count: in
                 write_text(target, text)
             done.append(f"wrote {len(pages)} pages to {request.split}")
         if request.out == STDOUT:
-            return 0, data.decode("utf-8")
+            return CommandResult(exit_codes.OK, data.decode("utf-8"))
         if request.out is not None:
             write_bytes(Path(request.out), data)
             done.append(f"wrote {count} question{'' if count == 1 else 's'} to {request.out}")
     except OSError as exc:
-        return 2, f"mlbank export: cannot write {exc.filename or request.out}: {exc.strerror or exc}"
-    return 0, "\n".join(done)
+        return CommandResult(
+            exit_codes.USAGE,
+            f"mlbank export: cannot write {exc.filename or request.out}: {exc.strerror or exc}",
+        )
+    return CommandResult(exit_codes.OK, "\n".join(done))
 
 
 # --- folder formats (the HTML site) ---------------------------------------------------------------
@@ -197,25 +201,27 @@ def _check_marker(out: Path, target: Path, replaces: Collection[str]) -> None:
     )
 
 
-def _export_folder(request: ExportRequest, view: BankView, options: ExportOptions) -> tuple[int, str]:
+def _export_folder(request: ExportRequest, view: BankView, options: ExportOptions) -> CommandResult:
     assert request.out is not None  # _check_usage made sure
     try:
         files = FOLDER_EXPORTERS[request.fmt].render(view, options)
     except ClaimFailure as exc:
-        return 1, f"{exc}\nNot exported: a worked number does not hold."
+        return CommandResult(exit_codes.FINDINGS, f"{exc}\nNot exported: a worked number does not hold.")
     except UnsafeId as exc:
-        return 1, f"{exc}\nNot exported: nothing was written."
+        return CommandResult(exit_codes.FINDINGS, f"{exc}\nNot exported: nothing was written.")
     out = Path(request.out)
     held_preview = (real_path(out) / PREVIEW_MARKER).is_file()
     try:
         write_folder(out, files)
     except UnsafeName as exc:  # a bug in an exporter, caught before anything is written
-        return 1, f"mlbank export: {exc}"
+        return CommandResult(exit_codes.FINDINGS, f"mlbank export: {exc}")
     except FolderNotWritten as exc:
-        return 2, f"mlbank export: {exc}"
+        return CommandResult(exit_codes.USAGE, f"mlbank export: {exc}")
     count = len(view.entries)
     done = f"wrote {count} question{'' if count == 1 else 's'} ({len(files)} files) to {out}"
-    return 0, done + ("; it replaced the preview that was there" if held_preview else "")
+    return CommandResult(
+        exit_codes.OK, done + ("; it replaced the preview that was there" if held_preview else "")
+    )
 
 
 def write_folder(

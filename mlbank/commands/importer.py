@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from mlbank import exit_codes
 from mlbank.atomic import write_text
 from mlbank.bank import display_path, load_meta
+from mlbank.commands import CommandResult
 from mlbank.commands.new import next_id, slugify
 from mlbank.config import find_config
 from mlbank.exit_codes import UsageError
@@ -31,7 +33,7 @@ NO_QUESTIONS = (
 )
 
 
-def run_import(page: Path, bank: Path | None, check: bool) -> tuple[int, str]:
+def run_import(page: Path, bank: Path | None, check: bool) -> CommandResult:
     root = bank_root(bank, find_config(Path.cwd()))
     try:
         text = page.read_text(encoding="utf-8")
@@ -68,7 +70,7 @@ def run_import(page: Path, bank: Path | None, check: bool) -> tuple[int, str]:
     lines.append(
         f"{read}, {changed} {'to change' if check else 'changed'}, {len(plans) - changed} unchanged."
     )
-    return (1 if check and changed else 0), "\n".join(lines)
+    return CommandResult(exit_codes.FINDINGS if check and changed else exit_codes.OK, "\n".join(lines))
 
 
 def _report(page: Path, problems: list[PageProblem]) -> str:

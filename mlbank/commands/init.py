@@ -30,8 +30,10 @@ from pathlib import Path
 from string import Template
 from typing import Any, NamedTuple
 
+from mlbank import exit_codes
 from mlbank.atomic import write_text
 from mlbank.bank import display_path
+from mlbank.commands import CommandResult
 from mlbank.commands.schema import rendered
 from mlbank.config import ConfigError, parse_toml
 from mlbank.exit_codes import UsageError
@@ -68,18 +70,19 @@ class Scaffold(NamedTuple):
     kept: list[Path]  # optional files that exist already, left as they are
 
 
-def run_init(directory: Path | None) -> tuple[int, str]:
+def run_init(directory: Path | None) -> CommandResult:
     root = _project_folder(directory or Path("."))
     cwd = Path.cwd()
     scaffold = plan(root, cwd)
     if scaffold.clashes:
         listed = "\n".join(f"  {clash}" for clash in scaffold.clashes)
-        return 1, (
+        return CommandResult(
+            exit_codes.FINDINGS,
             f"mlbank init: nothing written, because these already exist:\n{listed}\n"
-            "Move them away, or run `mlbank init DIR` to start the bank in another folder."
+            "Move them away, or run `mlbank init DIR` to start the bank in another folder.",
         )
     write_all(scaffold, cwd)
-    return 0, _report(scaffold, root, cwd)
+    return CommandResult(exit_codes.OK, _report(scaffold, root, cwd))
 
 
 def plan(root: Path, cwd: Path) -> Scaffold:

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlbank import exit_codes
 from mlbank.atomic import write_text
 from mlbank.bank import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, display_path, question_files, validator
+from mlbank.commands import CommandResult
 from mlbank.config import find_config
 from mlbank.exit_codes import UsageError
 from mlbank.formatter import render, schema_header
@@ -46,7 +48,7 @@ class NewQuestion:
     markdown: bool = False  # a Markdown draft in the working folder, for `mlbank import`
 
 
-def run_new(request: NewQuestion) -> tuple[int, str]:
+def run_new(request: NewQuestion) -> CommandResult:
     root = bank_root(request.bank, find_config(Path.cwd()))
     meta = _model(root / BANK_FILE, "bank")
     topics = _model(root / TOPICS_FILE, "topics")
@@ -67,14 +69,14 @@ def run_new(request: NewQuestion) -> tuple[int, str]:
     data = question_data(qid, title, section.id, _minutes(section.minutes_per_question.min), request)
     try:
         if path.exists():
-            return 1, f"{shown} already exists: not overwritten"
+            return CommandResult(exit_codes.FINDINGS, f"{shown} already exists: not overwritten")
         path.parent.mkdir(parents=True, exist_ok=True)
         header = schema_header(path, "question")
         text = render_draft(data, path.name) if request.markdown else render(data, "question", header)
         write_text(path, text)
     except OSError as exc:  # a read-only checkout, a full disk: say so, no traceback
         raise UsageError(f"cannot write {shown}: {exc.strerror or exc}") from None
-    return 0, f"created {shown}"
+    return CommandResult(exit_codes.OK, f"created {shown}")
 
 
 def question_data(qid: str, title: str, section: str, minutes: float, request: NewQuestion) -> dict[str, Any]:

@@ -28,7 +28,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from mlbank import exit_codes
 from mlbank.bank import Bank, find_bank, load_bank, load_questions, real_path
+from mlbank.commands import CommandResult
 from mlbank.commands.export import FolderNotWritten, UnsafeName, write_folder
 from mlbank.commands.lint import LintOptions, lint_target
 from mlbank.config import Config, find_config
@@ -61,22 +63,22 @@ class PreviewRequest:
     open_browser: bool = True
 
 
-def run_preview(request: PreviewRequest) -> tuple[int, str]:
+def run_preview(request: PreviewRequest) -> CommandResult:
     root, files = _targets(request.path)
     site = _site(root, files, find_config(Path.cwd()))
     try:
         pages = build(site)
     except UnsafeId as exc:  # only a section id that bank.yaml's schema did not check could get here
-        return 1, f"{exc}\nNo preview written."
+        return CommandResult(exit_codes.FINDINGS, f"{exc}\nNo preview written.")
     try:
         out = write_folder(request.out or preview_folder(request.path), pages, replaces=(PREVIEW_MARKER,))
     except UnsafeName as exc:  # a bug in the site's renderer, caught before anything is written
-        return 1, f"mlbank preview: {exc}"
+        return CommandResult(exit_codes.FINDINGS, f"mlbank preview: {exc}")
     except FolderNotWritten as exc:
-        return 2, f"mlbank preview: {exc}"
+        return CommandResult(exit_codes.USAGE, f"mlbank preview: {exc}")
     first = site.view.entries[0].question.id
     page = out / (question_page(first) if request.path.is_file() else INDEX)
-    return 0, _show(page, request.open_browser)
+    return CommandResult(exit_codes.OK, _show(page, request.open_browser))
 
 
 def preview_folder(path: Path) -> Path:
