@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mlbank import exit_codes
 from mlbank.atomic import write_text
@@ -25,6 +25,12 @@ from mlbank.ids import next_free
 from mlbank.importer import render_draft
 from mlbank.loader import load_document, parse_yaml, read_text
 from mlbank.workspace import bank_root
+
+if TYPE_CHECKING:
+    from mlbank.model import Strict
+
+T = TypeVar("T")
+M = TypeVar("M", bound="Strict")
 
 SLUG_WORDS = 8  # file names stay readable; the title holds the rest
 SLUG_CHARS = 60  # and short: far below the 255 bytes a file name may have on common filesystems
@@ -50,8 +56,10 @@ class NewQuestion:
 
 def run_new(request: NewQuestion) -> CommandResult:
     root = bank_root(request.bank, find_config(Path.cwd()))
-    meta = _model(root / BANK_FILE, "bank")
-    topics = _model(root / TOPICS_FILE, "topics")
+    from mlbank.model import BankMeta, TopicsFile
+
+    meta = _model(root / BANK_FILE, "bank", BankMeta)
+    topics = _model(root / TOPICS_FILE, "topics", TopicsFile)
     section = _pick("section", request.section, {s.id: s for s in meta.sections}, root / BANK_FILE)
     for topic in request.topics:
         _pick("topic", topic, {t.id: t for t in topics.topics}, root / TOPICS_FILE)
@@ -124,18 +132,18 @@ def _known_ids(root: Path) -> Iterable[str]:
             yield data["id"]
 
 
-def _model(path: Path, kind: str) -> Any:
+def _model(path: Path, kind: str, model: type[M]) -> M:
     if not path.is_file():
         raise UsageError(f"{path}: not found; `mlbank new` needs the bank's {path.name}")
     doc = load_document(path, str(path), validator(kind))
-    if doc.model is None:
+    if not isinstance(doc.model, model):  # None: the file has errors
         raise UsageError(
             f"{path}: has errors, so new questions cannot be checked against it: run `mlbank lint`"
         )
     return doc.model
 
 
-def _pick(what: str, value: str, known: dict[str, Any], source: Path) -> Any:
+def _pick(what: str, value: str, known: dict[str, T], source: Path) -> T:
     if value in known:
         return known[value]
     close = difflib.get_close_matches(value, list(known), n=1)
