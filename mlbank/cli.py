@@ -1,20 +1,17 @@
-"""The `mlbank` entry point. The commands, their options and help are in cli_commands.py (click).
-
-Exit codes everywhere: 0 success, 1 the bank (or claim) has errors, 2 usage or internal failure.
+"""The `mlbank` entry point, `main`. The commands, their options and help are in cli_commands.py
+(click); the exit codes are in exit_codes.py.
 
 `mlbank lint [PATHS]` with no options is what pre-commit runs on every commit, and on a warm cache
 its answer costs less than importing click. So main() runs that one form itself, with the options'
 defaults, and leaves everything else (any option, --help, a usage error) to click.
-`from mlbank.cli import cli` still gives the click group, imported on first use.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Any
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from mlbank import exit_codes
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -29,13 +26,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(exit_codes.INTERRUPTED)
     except Exception as exc:  # the last line of defence: report, do not dump a traceback
         import click
 
         click.echo(f"mlbank: internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("Please report this with the command you ran.", err=True)
-        sys.exit(EXIT_USAGE)
+        sys.exit(exit_codes.USAGE)
 
 
 def _plain_lint(args: list[str]) -> bool:
@@ -60,6 +57,7 @@ LIGHT = frozenset(
         "mlbank.commands",
         "mlbank.commands.lint",
         "mlbank.config",
+        "mlbank.exit_codes",
         "mlbank.finding",
         "mlbank.paths",
         "mlbank.reporters",
@@ -78,11 +76,10 @@ def _lint(paths: list[str], process_exit: bool) -> None:
     from pathlib import Path
 
     from mlbank.commands.lint import LintOptions, run_lint
-    from mlbank.config import ConfigError
 
     try:
         code, output = run_lint([Path(p) for p in paths], LintOptions())
-    except ConfigError:
+    except exit_codes.UsageError:
         return  # nothing was linted yet; click runs the command again and reports it (exit 2)
     try:
         sys.stdout.write(output + "\n")
@@ -97,16 +94,6 @@ def _lint(paths: list[str], process_exit: bool) -> None:
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
-
-
-def __getattr__(name: str) -> Any:
-    """The click group and commands, for `from mlbank.cli import cli` (tests, scripts)."""
-    if not name.startswith("_"):
-        from mlbank import cli_commands
-
-        if hasattr(cli_commands, name):
-            return getattr(cli_commands, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,18 +9,22 @@ fast. The entry point, mlbank.cli.main, answers a plain `mlbank lint [PATHS]` wi
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 import click
 
-from mlbank.cli import EXIT_OK, EXIT_USAGE
+from mlbank import exit_codes
+
+T = TypeVar("T")
 
 
 class UsageProblem(click.ClickException):
-    """A problem with what the user asked for; printed without a traceback, exit 2."""
+    """A command's UsageError as click shows it: `Error: MESSAGE` on stderr, exit USAGE."""
 
-    exit_code = EXIT_USAGE
+    exit_code = exit_codes.USAGE
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -260,7 +264,7 @@ def new_command(
         title, section, tuple(dict.fromkeys(topics)), tuple(dict.fromkeys(companies)), bank, markdown
     )
     code, output = _guard(lambda: run_new(request))
-    click.echo(output, err=code != EXIT_OK)
+    click.echo(output, err=code != exit_codes.OK)
     sys.exit(code)
 
 
@@ -281,7 +285,7 @@ def init_command(directory: Path | None) -> None:
     from mlbank.commands.init import run_init
 
     code, output = _guard(lambda: run_init(directory))
-    click.echo(output, err=code != EXIT_OK)
+    click.echo(output, err=code != exit_codes.OK)
     sys.exit(code)
 
 
@@ -300,7 +304,9 @@ def init_command(directory: Path | None) -> None:
     help="The day of the review, YYYY-MM-DD (default: today).",
 )
 @click.option("--status", is_flag=True, help="List unreviewed, stale and expired questions; exit 1 if any.")
-def review_command(paths: tuple[Path, ...], by: str | None, note: str | None, day: Any, status: bool) -> None:
+def review_command(
+    paths: tuple[Path, ...], by: str | None, note: str | None, day: datetime | None, status: bool
+) -> None:
     """Record that PATHS (question files or folders) were reviewed, or list what needs review.
 
     A stamp holds digests of the reviewed fields, so lint (MB600-MB603) knows when a later edit
@@ -422,19 +428,16 @@ def cache_clean() -> None:
     from mlbank.cache import cache_dir_for, clean
     from mlbank.config import find_config
 
-    directory = _guard(lambda: (0, str(cache_dir_for(find_config(Path.cwd()).root))))[1]
-    click.echo(f"removed {directory}" if clean(Path(directory)) else f"no cache at {directory}")
+    directory = _guard(lambda: cache_dir_for(find_config(Path.cwd()).root))
+    click.echo(f"removed {directory}" if clean(directory) else f"no cache at {directory}")
 
 
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _guard(action: Any) -> tuple[int, str]:
-    """Run a command body; expected problems become exit 2 with a one-line message, never a traceback."""
-    from mlbank.config import ConfigError
-
+def _guard(action: Callable[[], T]) -> T:
+    """Run a command body; a UsageError becomes exit 2 with a one-line message, never a traceback."""
     try:
-        result: tuple[int, str] = action()
-        return result
-    except ConfigError as exc:
+        return action()
+    except exit_codes.UsageError as exc:
         raise UsageProblem(str(exc)) from None

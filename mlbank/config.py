@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from mlbank.exit_codes import UsageError
 
-class ConfigError(Exception):
+
+class ConfigError(UsageError):
     """A configuration file that cannot be used; the message says which file and what to fix."""
 
 

@@ -1,7 +1,8 @@
 """Finding banks and their files, for every command: which bank a path belongs to, which bank the
 configuration names by default, and which files of a bank a command works on.
 
-Standard library, mlbank.paths and mlbank.config only: the warm lint path imports this.
+Standard library, mlbank.paths, mlbank.config and mlbank.exit_codes only: the warm lint path imports
+this.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from mlbank.config import Config, ConfigError
+from mlbank.config import Config
+from mlbank.exit_codes import UsageError
 from mlbank.paths import BANK_FILE, TOPICS_FILE, find_bank, question_files
 
 __all__ = [
@@ -35,13 +37,13 @@ def resolve_targets(paths: list[Path], config: Config) -> list[Target]:
     targets: dict[Path, list[Path] | None] = {}
     for path in paths:
         if not path.exists():
-            raise ConfigError(f"{path}: no such file or directory")
+            raise UsageError(f"{path}: no such file or directory")
         if path.is_dir() and (path / BANK_FILE).is_file():
             targets[path.resolve()] = None
             continue
         bank = find_bank(path)
         if bank is None:
-            raise ConfigError(f"{path}: not inside a bank (no {BANK_FILE} in it or any folder above)")
+            raise UsageError(f"{path}: not inside a bank (no {BANK_FILE} in it or any folder above)")
         files = sorted(path.rglob("*.y*ml")) if path.is_dir() else [path]
         listed = targets.setdefault(bank, [])
         if listed is not None:
@@ -55,8 +57,8 @@ def default_bank(config: Config) -> Path:
         if candidate is not None and (candidate / BANK_FILE).is_file():
             return candidate.resolve()
     if config.bank is not None:  # configured, so a bank was started: it moved, or the path is wrong
-        raise ConfigError(f"no bank found: {config.bank / BANK_FILE} does not exist; pass the bank directory")
-    raise ConfigError(
+        raise UsageError(f"no bank found: {config.bank / BANK_FILE} does not exist; pass the bank directory")
+    raise UsageError(
         f"no bank found: {Path('bank') / BANK_FILE} does not exist; pass the bank directory, "
         "or start a bank here with `mlbank init`"
     )
@@ -70,7 +72,7 @@ def bank_root(path: Path | None, config: Config) -> Path:
         return path.resolve()
     found = find_bank(path) if path.exists() else None
     if found is None:
-        raise ConfigError(f"{path}: not a bank (no {BANK_FILE} in it or any folder above)")
+        raise UsageError(f"{path}: not a bank (no {BANK_FILE} in it or any folder above)")
     return found
 
 
@@ -85,12 +87,12 @@ def files_to_format(paths: list[Path], config: Config | None) -> list[Path]:
     files as given; with no paths, the default bank of `config`."""
     if not paths:
         if config is None:
-            raise ConfigError("no bank found: pass the bank directory")
+            raise UsageError("no bank found: pass the bank directory")
         return bank_files(default_bank(config))
     found: dict[Path, None] = {}
     for path in paths:
         if not path.exists():
-            raise ConfigError(f"{path}: no such file or directory")
+            raise UsageError(f"{path}: no such file or directory")
         for file in _files_of(path):
             found.setdefault(file.resolve(), None)
     return list(found)
@@ -103,6 +105,6 @@ def _files_of(path: Path) -> list[Path]:
         return bank_files(path)
     bank = find_bank(path)
     if bank is None:
-        raise ConfigError(f"{path}: not inside a bank (no {BANK_FILE} in it or any folder above)")
+        raise UsageError(f"{path}: not inside a bank (no {BANK_FILE} in it or any folder above)")
     inside = path.resolve()
     return [f for f in bank_files(bank) if f.resolve().is_relative_to(inside)]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from mlbank.cli import cli
+from mlbank.cli_commands import cli
 
 # The default working directory: outside this repository, whose configuration turns review findings
 # (such as the stale review a test's edit causes) into errors; tests that want a configuration pass cwd.

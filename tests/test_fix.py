@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from mlbank.cli import cli
+from mlbank.cli_commands import cli
 from mlbank.loader import parse_yaml
 
 Q = "questions/screening/q01-log-loss.yaml"

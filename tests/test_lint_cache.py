@@ -305,7 +305,8 @@ def test_console_entry_point_answers_a_hit_with_the_right_exit_code(project: Pat
 
 def test_plain_lint_runs_what_click_would(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import mlbank.commands.lint as lint_command
-    from mlbank.cli import cli, main
+    from mlbank.cli import main
+    from mlbank.cli_commands import cli
 
     seen: list[tuple[list[Path], lint_command.LintOptions]] = []
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from ruamel.yaml import YAML
 
-from mlbank.cli import cli
+from mlbank.cli_commands import cli
 from mlbank.commands.schema import SCHEMAS, rendered
 
 ROOT = Path(__file__).parent.parent

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from mlbank.cli import cli
+from mlbank.cli_commands import cli
 
 
 def test_stats_json_counts_minibank(minibank: Path) -> None:

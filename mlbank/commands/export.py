@@ -18,11 +18,13 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlbank import reporters
+from mlbank import exit_codes, reporters
 from mlbank.atomic import write_bytes, write_text
 from mlbank.bank import Bank
+from mlbank.commands import CommandResult
 from mlbank.commands.lint import LintOptions, lint_session, open_session
-from mlbank.config import ConfigError, find_config
+from mlbank.config import find_config
+from mlbank.exit_codes import UsageError
 from mlbank.exporters import EXPORTERS, FOLDER_EXPORTERS, ExportOptions, markdown
 from mlbank.exporters.json_export import ClaimFailure
 from mlbank.exporters.site import MARKER, PREVIEW_MARKER, UnsafeId
@@ -44,18 +46,18 @@ class ExportRequest:
     split: Path | None = None
 
 
-def run_export(request: ExportRequest) -> tuple[int, str]:
+def run_export(request: ExportRequest) -> CommandResult:
     _check_usage(request)
     try:
         filters = Filters.parse(request.only)
     except FilterError as exc:
-        raise ConfigError(str(exc)) from None
+        raise UsageError(str(exc)) from None
     config = find_config(Path.cwd())
     root = bank_root(request.bank, config)
     run = lint_session(root, config, LintOptions())  # the lint caches answer when nothing changed
     refusal = _lint_errors(run.findings)
     if refusal:
-        return 1, refusal
+        return CommandResult(exit_codes.FINDINGS, refusal)
     session = run.session or open_session(root, config, LintOptions())
     # The claims the lint checked are in the claims cache: the exporters read their verdicts there.
     return _export(request, session.bank(), filters, session.claims_cache, config.review_max_age)
@@ -63,21 +65,21 @@ def run_export(request: ExportRequest) -> tuple[int, str]:
 
 def _check_usage(request: ExportRequest) -> None:
     if request.split is not None and request.fmt != "markdown":
-        raise ConfigError("--split works with --format markdown only")
+        raise UsageError("--split works with --format markdown only")
     if request.anki_headers and request.fmt != "csv":
-        raise ConfigError("--anki-headers works with --format csv only")
+        raise UsageError("--anki-headers works with --format csv only")
     if request.fmt in FOLDER_EXPORTERS:
         _check_folder_out(request.fmt, request.out)
         return
     exporter = EXPORTERS[request.fmt]
     if request.out is None and request.split is None:
-        raise ConfigError("give --out PATH (or --out - for stdout)")
+        raise UsageError("give --out PATH (or --out - for stdout)")
     if request.out == STDOUT and not exporter.text:
-        raise ConfigError(f"--format {request.fmt} writes a binary file: give --out PATH, not -")
+        raise UsageError(f"--format {request.fmt} writes a binary file: give --out PATH, not -")
     if request.out not in (None, STDOUT) and not Path(request.out).parent.is_dir():
-        raise ConfigError(f"--out {request.out}: folder {Path(request.out).parent} does not exist")
+        raise UsageError(f"--out {request.out}: folder {Path(request.out).parent} does not exist")
     if request.out not in (None, STDOUT) and Path(request.out).is_dir():
-        raise ConfigError(f"--out {request.out} is a folder: name the file to write")
+        raise UsageError(f"--out {request.out} is a folder: name the file to write")
 
 
 def _lint_errors(findings: list[Finding]) -> str:
@@ -95,11 +97,11 @@ def _lint_errors(findings: list[Finding]) -> str:
 
 def _export(
     request: ExportRequest, bank: Bank, filters: Filters, cache: Path | None, review_max_age: int | None
-) -> tuple[int, str]:
+) -> CommandResult:
     try:
         view = build_view(bank, filters, review_max_age)
     except FilterError as exc:
-        raise ConfigError(str(exc)) from None
+        raise UsageError(str(exc)) from None
     options = ExportOptions(anki_headers=request.anki_headers, claims_cache=cache)
     if request.fmt in FOLDER_EXPORTERS:
         return _export_folder(request, view, options)
@@ -107,11 +109,11 @@ def _export(
         data = EXPORTERS[request.fmt].render(view, options) if request.out is not None else b""
         pages = markdown.render_pages(view) if request.split is not None else {}
     except ClaimFailure as exc:
-        return 1, f"{exc}\nNot exported: a worked number does not hold."
+        return CommandResult(exit_codes.FINDINGS, f"{exc}\nNot exported: a worked number does not hold.")
     return _write(request, data, pages, len(view.entries))
 
 
-def _write(request: ExportRequest, data: bytes, pages: dict[str, str], count: int) -> tuple[int, str]:
+def _write(request: ExportRequest, data: bytes, pages: dict[str, str], count: int) -> CommandResult:
     """Write everything rendered; stdout output is returned for cli_commands.py to print."""
     done: list[str] = []
     try:
@@ -122,13 +124,16 @@ def _write(request: ExportRequest, data: bytes, pages: dict[str, str], count: in
                 write_text(target, text)
             done.append(f"wrote {len(pages)} pages to {request.split}")
         if request.out == STDOUT:
-            return 0, data.decode("utf-8")
+            return CommandResult(exit_codes.OK, data.decode("utf-8"))
         if request.out is not None:
             write_bytes(Path(request.out), data)
             done.append(f"wrote {count} question{'' if count == 1 else 's'} to {request.out}")
     except OSError as exc:
-        return 2, f"mlbank export: cannot write {exc.filename or request.out}: {exc.strerror or exc}"
-    return 0, "\n".join(done)
+        return CommandResult(
+            exit_codes.USAGE,
+            f"mlbank export: cannot write {exc.filename or request.out}: {exc.strerror or exc}",
+        )
+    return CommandResult(exit_codes.OK, "\n".join(done))
 
 
 # --- folder formats (the HTML site) ---------------------------------------------------------------
@@ -147,32 +152,32 @@ class FolderNotWritten(Exception):
 
 def _check_folder_out(fmt: str, out: str | None) -> None:
     if out is None:
-        raise ConfigError(f"give --out DIR: --format {fmt} writes a folder")
+        raise UsageError(f"give --out DIR: --format {fmt} writes a folder")
     if out == STDOUT:
-        raise ConfigError(f"--format {fmt} writes a folder: give --out DIR, not -")
+        raise UsageError(f"--format {fmt} writes a folder: give --out DIR, not -")
     folder_target(Path(out))
 
 
 def folder_target(out: Path, replaces: Collection[str] = (MARKER, PREVIEW_MARKER)) -> Path:
     """The absolute folder `--out out` names (`.` and `..` resolved), which a folder export replaces
-    whole; ConfigError (saying why) unless it is new, empty, or holds one of the markers `replaces`."""
+    whole; UsageError (saying why) unless it is new, empty, or holds one of the markers `replaces`."""
     if out.is_symlink():
-        raise ConfigError(f"--out {out} is a symbolic link: give the folder itself")
+        raise UsageError(f"--out {out} is a symbolic link: give the folder itself")
     target = real_path(out)
     if target.parent == target:
-        raise ConfigError(f"--out {out} is the root folder: give a folder for the pages")
+        raise UsageError(f"--out {out} is the root folder: give a folder for the pages")
     here = real_path(Path.cwd())
     if target == here or target in here.parents:  # the swap would leave the shell in a removed folder
-        raise ConfigError(
+        raise UsageError(
             f"--out {out} is the current folder or holds it ({target}): the whole folder would be "
             "replaced, leaving this shell in a folder that no longer exists; run the command from outside it"
         )
     if not target.parent.is_dir():
-        raise ConfigError(f"--out {out}: folder {target.parent} does not exist")
+        raise UsageError(f"--out {out}: folder {target.parent} does not exist")
     if target.exists() and not target.is_dir():
-        raise ConfigError(f"--out {out} is a file: give a folder for the pages")
+        raise UsageError(f"--out {out} is a file: give a folder for the pages")
     if (target / ".git").exists():  # a git checkout or worktree: replacing the folder would drop it
-        raise ConfigError(
+        raise UsageError(
             f"--out {out} holds .git, and the whole folder is replaced: write the pages to a folder of "
             "their own and copy them into the checkout"
         )
@@ -186,35 +191,37 @@ def _check_marker(out: Path, target: Path, replaces: Collection[str]) -> None:
         return
     for marker, writer in _WRITTEN_BY.items():
         if (target / marker).is_file():
-            raise ConfigError(
+            raise UsageError(
                 f"--out {out} holds {writer} (its {marker} file says so), which this command never "
                 "replaces: give another folder"
             )
-    raise ConfigError(
+    raise UsageError(
         f"--out {out} is a folder that is not empty and has no {' or '.join(replaces)} file, so mlbank "
         "did not write it; the whole folder is replaced: give a new or empty folder (or remove this one)"
     )
 
 
-def _export_folder(request: ExportRequest, view: BankView, options: ExportOptions) -> tuple[int, str]:
+def _export_folder(request: ExportRequest, view: BankView, options: ExportOptions) -> CommandResult:
     assert request.out is not None  # _check_usage made sure
     try:
         files = FOLDER_EXPORTERS[request.fmt].render(view, options)
     except ClaimFailure as exc:
-        return 1, f"{exc}\nNot exported: a worked number does not hold."
+        return CommandResult(exit_codes.FINDINGS, f"{exc}\nNot exported: a worked number does not hold.")
     except UnsafeId as exc:
-        return 1, f"{exc}\nNot exported: nothing was written."
+        return CommandResult(exit_codes.FINDINGS, f"{exc}\nNot exported: nothing was written.")
     out = Path(request.out)
     held_preview = (real_path(out) / PREVIEW_MARKER).is_file()
     try:
         write_folder(out, files)
     except UnsafeName as exc:  # a bug in an exporter, caught before anything is written
-        return 1, f"mlbank export: {exc}"
+        return CommandResult(exit_codes.FINDINGS, f"mlbank export: {exc}")
     except FolderNotWritten as exc:
-        return 2, f"mlbank export: {exc}"
+        return CommandResult(exit_codes.USAGE, f"mlbank export: {exc}")
     count = len(view.entries)
     done = f"wrote {count} question{'' if count == 1 else 's'} ({len(files)} files) to {out}"
-    return 0, done + ("; it replaced the preview that was there" if held_preview else "")
+    return CommandResult(
+        exit_codes.OK, done + ("; it replaced the preview that was there" if held_preview else "")
+    )
 
 
 def write_folder(
@@ -225,7 +232,7 @@ def write_folder(
 
     Everything goes into a new folder beside it first; only when that is complete does it take the
     folder's place, by two renames (the old folder is put back if the second fails). Raises
-    ConfigError when `out` is a folder this command must not replace (see folder_target), UnsafeName
+    UsageError when `out` is a folder this command must not replace (see folder_target), UnsafeName
     before writing anything when a name could leave the folder, and FolderNotWritten, whose message
     says truly where the old folder is, when writing fails.
     """

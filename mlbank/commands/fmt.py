@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from mlbank import source
+from mlbank import exit_codes, source
 from mlbank.atomic import write_text
 from mlbank.bank import display_path
+from mlbank.commands import CommandResult
 from mlbank.config import ConfigError, find_config
 from mlbank.fmt_cache import FmtCache
 from mlbank.paths import kind_of
@@ -64,7 +65,7 @@ def resolve_files(paths: list[Path]) -> list[Path]:
     return files_to_format(paths, find_config(Path.cwd()) if not paths else None)
 
 
-def run_fmt(paths: list[Path], options: FmtOptions) -> tuple[int, str]:
+def run_fmt(paths: list[Path], options: FmtOptions) -> CommandResult:
     cwd = Path.cwd()
     files = resolve_files(paths)
     cache = _cache(cwd) if options.cache else None
@@ -96,8 +97,8 @@ def run_fmt(paths: list[Path], options: FmtOptions) -> tuple[int, str]:
     dry = options.check or options.diff
     if not options.diff:
         out.append(_summary(tally, dry))
-    code = 1 if tally.failed or (dry and tally.changed) else 0
-    return code, "\n".join(out)
+    failed = tally.failed or (dry and tally.changed)
+    return CommandResult(exit_codes.FINDINGS if failed else exit_codes.OK, "\n".join(out))
 
 
 def _format_all(todo: list[Job], cwd: Path, options: FmtOptions) -> list[Outcome]:

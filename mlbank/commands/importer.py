@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from mlbank import exit_codes
 from mlbank.atomic import write_text
 from mlbank.bank import display_path, load_meta
+from mlbank.commands import CommandResult
 from mlbank.commands.new import next_id, slugify
-from mlbank.config import ConfigError, find_config
+from mlbank.config import find_config
+from mlbank.exit_codes import UsageError
 from mlbank.importer import (
     Imported,
     ImportError_,
@@ -30,20 +33,20 @@ NO_QUESTIONS = (
 )
 
 
-def run_import(page: Path, bank: Path | None, check: bool) -> tuple[int, str]:
+def run_import(page: Path, bank: Path | None, check: bool) -> CommandResult:
     root = bank_root(bank, find_config(Path.cwd()))
     try:
         text = page.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{page}: cannot read the page: {exc}") from None
+        raise UsageError(f"{page}: cannot read the page: {exc}") from None
     try:
         questions = read_page(text)
         if not questions:
-            raise ConfigError(f"{page}: {NO_QUESTIONS}")
+            raise UsageError(f"{page}: {NO_QUESTIONS}")
         existing = existing_questions(root)
         plans = plan_files(root, fit_bank(root, questions, existing), existing)
     except ImportError_ as exc:
-        raise ConfigError(_report(page, exc.problems)) from None
+        raise UsageError(_report(page, exc.problems)) from None
     lines, changed = [], 0
     for plan in plans:
         old = plan.path.read_text(encoding="utf-8") if plan.path.exists() else None
@@ -67,7 +70,7 @@ def run_import(page: Path, bank: Path | None, check: bool) -> tuple[int, str]:
     lines.append(
         f"{read}, {changed} {'to change' if check else 'changed'}, {len(plans) - changed} unchanged."
     )
-    return (1 if check and changed else 0), "\n".join(lines)
+    return CommandResult(exit_codes.FINDINGS if check and changed else exit_codes.OK, "\n".join(lines))
 
 
 def _report(page: Path, problems: list[PageProblem]) -> str:

@@ -30,10 +30,13 @@ from pathlib import Path
 from string import Template
 from typing import Any, NamedTuple
 
+from mlbank import exit_codes
 from mlbank.atomic import write_text
 from mlbank.bank import display_path
+from mlbank.commands import CommandResult
 from mlbank.commands.schema import rendered
 from mlbank.config import ConfigError, parse_toml
+from mlbank.exit_codes import UsageError
 from mlbank.formatter import schema_header
 from mlbank.paths import BANK_FILE, QUESTIONS_DIR, SCHEMA_DIR, TOPICS_FILE
 
@@ -67,18 +70,19 @@ class Scaffold(NamedTuple):
     kept: list[Path]  # optional files that exist already, left as they are
 
 
-def run_init(directory: Path | None) -> tuple[int, str]:
+def run_init(directory: Path | None) -> CommandResult:
     root = _project_folder(directory or Path("."))
     cwd = Path.cwd()
     scaffold = plan(root, cwd)
     if scaffold.clashes:
         listed = "\n".join(f"  {clash}" for clash in scaffold.clashes)
-        return 1, (
+        return CommandResult(
+            exit_codes.FINDINGS,
             f"mlbank init: nothing written, because these already exist:\n{listed}\n"
-            "Move them away, or run `mlbank init DIR` to start the bank in another folder."
+            "Move them away, or run `mlbank init DIR` to start the bank in another folder.",
         )
     write_all(scaffold, cwd)
-    return 0, _report(scaffold, root, cwd)
+    return CommandResult(exit_codes.OK, _report(scaffold, root, cwd))
 
 
 def plan(root: Path, cwd: Path) -> Scaffold:
@@ -136,7 +140,7 @@ def write_all(scaffold: Scaffold, cwd: Path) -> None:
         for path in reversed(made):
             _remove(path)
         shown = display_path(current, cwd) if current is not None else "the project folder"
-        raise ConfigError(f"cannot write {shown}: {exc.strerror or exc}; nothing was written") from None
+        raise UsageError(f"cannot write {shown}: {exc.strerror or exc}; nothing was written") from None
 
 
 # --- configuration --------------------------------------------------------------------------------
@@ -206,7 +210,7 @@ def _read_toml(path: Path, cwd: Path) -> tuple[str, dict[str, Any]]:
 
 def _project_folder(directory: Path) -> Path:
     if directory.exists() and not directory.is_dir():
-        raise ConfigError(f"{directory}: not a folder; name a new or existing folder to start the bank in")
+        raise UsageError(f"{directory}: not a folder; name a new or existing folder to start the bank in")
     return directory.resolve()
 
 

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from mlbank import exit_codes
+from mlbank.commands import CommandResult
 from mlbank.config import Config, find_config
 from mlbank.engine.policy import RuleOptions, Selection
 from mlbank.finding import Finding, Severity
@@ -47,7 +49,7 @@ def _today(config: Config) -> date | None:
     return date.today() if config.review_max_age is not None else None
 
 
-def run_lint(paths: list[Path], options: LintOptions) -> tuple[int, str]:
+def run_lint(paths: list[Path], options: LintOptions) -> CommandResult:
     config = find_config(Path.cwd())
     findings: list[Finding] = []
     notes: list[str] = []
@@ -57,7 +59,8 @@ def run_lint(paths: list[Path], options: LintOptions) -> tuple[int, str]:
         findings.extend(_only(lint_target(target.bank, config, options), target.only))
     strict = options.strict or config.strict
     failing = [f for f in findings if f.severity is Severity.ERROR or strict]
-    return (1 if failing else 0), "\n".join([*notes, render(findings, options)])
+    code = exit_codes.FINDINGS if failing else exit_codes.OK
+    return CommandResult(code, "\n".join([*notes, render(findings, options)]))
 
 
 def lint_target(bank_root: Path, config: Config, options: LintOptions) -> list[Finding]:

@@ -12,16 +12,25 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from mlbank import exit_codes
 from mlbank.atomic import write_text
 from mlbank.bank import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, display_path, question_files, validator
-from mlbank.config import ConfigError, find_config
+from mlbank.commands import CommandResult
+from mlbank.config import find_config
+from mlbank.exit_codes import UsageError
 from mlbank.formatter import render, schema_header
 from mlbank.ids import next_free
 from mlbank.importer import render_draft
 from mlbank.loader import load_document, parse_yaml, read_text
 from mlbank.workspace import bank_root
+
+if TYPE_CHECKING:
+    from mlbank.model import Strict
+
+T = TypeVar("T")
+M = TypeVar("M", bound="Strict")
 
 SLUG_WORDS = 8  # file names stay readable; the title holds the rest
 SLUG_CHARS = 60  # and short: far below the 255 bytes a file name may have on common filesystems
@@ -45,10 +54,12 @@ class NewQuestion:
     markdown: bool = False  # a Markdown draft in the working folder, for `mlbank import`
 
 
-def run_new(request: NewQuestion) -> tuple[int, str]:
+def run_new(request: NewQuestion) -> CommandResult:
     root = bank_root(request.bank, find_config(Path.cwd()))
-    meta = _model(root / BANK_FILE, "bank")
-    topics = _model(root / TOPICS_FILE, "topics")
+    from mlbank.model import BankMeta, TopicsFile
+
+    meta = _model(root / BANK_FILE, "bank", BankMeta)
+    topics = _model(root / TOPICS_FILE, "topics", TopicsFile)
     section = _pick("section", request.section, {s.id: s for s in meta.sections}, root / BANK_FILE)
     for topic in request.topics:
         _pick("topic", topic, {t.id: t for t in topics.topics}, root / TOPICS_FILE)
@@ -57,7 +68,7 @@ def run_new(request: NewQuestion) -> tuple[int, str]:
     title = " ".join(request.title.split())
     slug = slugify(title)
     if not slug:
-        raise ConfigError(f"title {request.title!r} has no letters or digits to name the file by")
+        raise UsageError(f"title {request.title!r} has no letters or digits to name the file by")
     qid = next_id(root, section.id_prefix)
     path = root / QUESTIONS_DIR / section.id / f"{qid}-{slug}.yaml"
     if request.markdown:  # a draft is not a bank file until `mlbank import` makes it one
@@ -66,14 +77,14 @@ def run_new(request: NewQuestion) -> tuple[int, str]:
     data = question_data(qid, title, section.id, _minutes(section.minutes_per_question.min), request)
     try:
         if path.exists():
-            return 1, f"{shown} already exists: not overwritten"
+            return CommandResult(exit_codes.FINDINGS, f"{shown} already exists: not overwritten")
         path.parent.mkdir(parents=True, exist_ok=True)
         header = schema_header(path, "question")
         text = render_draft(data, path.name) if request.markdown else render(data, "question", header)
         write_text(path, text)
     except OSError as exc:  # a read-only checkout, a full disk: say so, no traceback
-        raise ConfigError(f"cannot write {shown}: {exc.strerror or exc}") from None
-    return 0, f"created {shown}"
+        raise UsageError(f"cannot write {shown}: {exc.strerror or exc}") from None
+    return CommandResult(exit_codes.OK, f"created {shown}")
 
 
 def question_data(qid: str, title: str, section: str, minutes: float, request: NewQuestion) -> dict[str, Any]:
@@ -121,24 +132,24 @@ def _known_ids(root: Path) -> Iterable[str]:
             yield data["id"]
 
 
-def _model(path: Path, kind: str) -> Any:
+def _model(path: Path, kind: str, model: type[M]) -> M:
     if not path.is_file():
-        raise ConfigError(f"{path}: not found; `mlbank new` needs the bank's {path.name}")
+        raise UsageError(f"{path}: not found; `mlbank new` needs the bank's {path.name}")
     doc = load_document(path, str(path), validator(kind))
-    if doc.model is None:
-        raise ConfigError(
+    if not isinstance(doc.model, model):  # None: the file has errors
+        raise UsageError(
             f"{path}: has errors, so new questions cannot be checked against it: run `mlbank lint`"
         )
     return doc.model
 
 
-def _pick(what: str, value: str, known: dict[str, Any], source: Path) -> Any:
+def _pick(what: str, value: str, known: dict[str, T], source: Path) -> T:
     if value in known:
         return known[value]
     close = difflib.get_close_matches(value, list(known), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     listed = ", ".join(known) or "none"
-    raise ConfigError(f"unknown {what} '{value}'{hint} ({source.name} has: {listed})")
+    raise UsageError(f"unknown {what} '{value}'{hint} ({source.name} has: {listed})")
 
 
 def _minutes(value: float) -> float:

@@ -28,10 +28,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from mlbank import exit_codes
 from mlbank.bank import Bank, find_bank, load_bank, load_questions, real_path
+from mlbank.commands import CommandResult
 from mlbank.commands.export import FolderNotWritten, UnsafeName, write_folder
 from mlbank.commands.lint import LintOptions, lint_target
-from mlbank.config import Config, ConfigError, find_config
+from mlbank.config import Config, find_config
+from mlbank.exit_codes import UsageError
 from mlbank.exporters import json_export
 from mlbank.exporters.json_export import ClaimFailure
 from mlbank.exporters.site import (
@@ -60,22 +63,22 @@ class PreviewRequest:
     open_browser: bool = True
 
 
-def run_preview(request: PreviewRequest) -> tuple[int, str]:
+def run_preview(request: PreviewRequest) -> CommandResult:
     root, files = _targets(request.path)
     site = _site(root, files, find_config(Path.cwd()))
     try:
         pages = build(site)
     except UnsafeId as exc:  # only a section id that bank.yaml's schema did not check could get here
-        return 1, f"{exc}\nNo preview written."
+        return CommandResult(exit_codes.FINDINGS, f"{exc}\nNo preview written.")
     try:
         out = write_folder(request.out or preview_folder(request.path), pages, replaces=(PREVIEW_MARKER,))
     except UnsafeName as exc:  # a bug in the site's renderer, caught before anything is written
-        return 1, f"mlbank preview: {exc}"
+        return CommandResult(exit_codes.FINDINGS, f"mlbank preview: {exc}")
     except FolderNotWritten as exc:
-        return 2, f"mlbank preview: {exc}"
+        return CommandResult(exit_codes.USAGE, f"mlbank preview: {exc}")
     first = site.view.entries[0].question.id
     page = out / (question_page(first) if request.path.is_file() else INDEX)
-    return 0, _show(page, request.open_browser)
+    return CommandResult(exit_codes.OK, _show(page, request.open_browser))
 
 
 def preview_folder(path: Path) -> Path:
@@ -87,13 +90,13 @@ def preview_folder(path: Path) -> Path:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise ConfigError(f"cannot make {home}: {exc.strerror or exc}; give --out DIR") from None
+        raise UsageError(f"cannot make {home}: {exc.strerror or exc}; give --out DIR") from None
     # The temporary folder is shared: a folder planted there by someone else could show (or change)
     # the pages, so only a real folder of this user's that no one else may write to is used.
     info = home.lstat()
     theirs = hasattr(os, "getuid") and info.st_uid != os.getuid()
     if not stat.S_ISDIR(info.st_mode) or theirs or info.st_mode & 0o022:
-        raise ConfigError(
+        raise UsageError(
             f"{home} is not a private folder of yours (a symbolic link, another user's, or writable by "
             "others), so previews do not go there: remove it, or give --out DIR"
         )
@@ -125,15 +128,15 @@ def _site(root: Path, files: list[Path], config: Config) -> Site:
 def _targets(path: Path) -> tuple[Path, list[Path]]:
     """The bank and the question files to show."""
     if not path.exists():
-        raise ConfigError(f"{path}: no such file or folder")
+        raise UsageError(f"{path}: no such file or folder")
     root = find_bank(path)
     if root is None:
-        raise ConfigError(f"{path}: not inside a bank (no {BANK_FILE} in it or any folder above)")
+        raise UsageError(f"{path}: not inside a bank (no {BANK_FILE} in it or any folder above)")
     # Only the bank's own question files: lint reports on them, and the pages name them.
     target = real_path(path)
     files = [p for p in question_files(root) if target == real_path(p) or target in real_path(p).parents]
     if not files:
-        raise ConfigError(
+        raise UsageError(
             f"{path}: preview shows a question file or a section folder of the bank "
             f"(under {root / QUESTIONS_DIR}), and this is neither"
         )

@@ -15,10 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mlbank import reporters
+from mlbank import exit_codes, reporters
 from mlbank.atomic import write_text
+from mlbank.commands import CommandResult
 from mlbank.commands.lint import LintOptions, lint_target
-from mlbank.config import Config, ConfigError, find_config
+from mlbank.config import Config, find_config
+from mlbank.exit_codes import UsageError
 from mlbank.finding import Finding, Severity
 from mlbank.paths import kind_of, question_files, real_path
 from mlbank.workspace import Target, resolve_targets
@@ -36,30 +38,30 @@ class ReviewRequest:
     status: bool = False
 
 
-def run_review(request: ReviewRequest) -> tuple[int, str]:
+def run_review(request: ReviewRequest) -> CommandResult:
     config = find_config(Path.cwd())
     if request.status:
         return review_status(resolve_targets(list(request.paths), config), config)
     if not request.paths:
-        raise ConfigError("name the question files to stamp (or use --status to list what needs review)")
+        raise UsageError("name the question files to stamp (or use --status to list what needs review)")
     if not request.by or not request.by.strip() or "\n" in request.by:
-        raise ConfigError("--by NAME is required: who reviewed (a handle, or the name of a review pass)")
+        raise UsageError("--by NAME is required: who reviewed (a handle, or the name of a review pass)")
     day = request.on or date.today()
     if day > date.today():
-        raise ConfigError(f"--on {day}: a review cannot be dated in the future")
+        raise UsageError(f"--on {day}: a review cannot be dated in the future")
     lines: list[str] = []
-    code = 0
+    code = exit_codes.OK
     for target in resolve_targets(list(request.paths), config):
         listed = question_files(target.bank) if target.only is None else target.only
         files = [p for p in listed if kind_of(p) == "question"]
         if not files:
-            raise ConfigError("no question files among the paths: name question files or their folders")
+            raise UsageError("no question files among the paths: name question files or their folders")
         errors = _errors_by_file(target, config)
         for path in files:
             ok, message = _stamp_file(path, errors.get(real_path(path), []), request, day)
-            code = max(code, 0 if ok else 1)
+            code = max(code, exit_codes.OK if ok else exit_codes.FINDINGS)
             lines.append(message)
-    return code, "\n".join(lines)
+    return CommandResult(code, "\n".join(lines))
 
 
 def _errors_by_file(target: Target, config: Config) -> dict[Path, list[Finding]]:
@@ -128,7 +130,7 @@ def _line(key: str, value: Any) -> str:
     return f"{key}: {json.dumps(value, ensure_ascii=False)}"
 
 
-def review_status(targets: list[Target], config: Config) -> tuple[int, str]:
+def review_status(targets: list[Target], config: Config) -> CommandResult:
     """Every question that is unreviewed, stale or expired, then the counts; exit 1 if any."""
     from mlbank.bank import load_bank
     from mlbank.review import VERDICTS, changed_words, review_state
@@ -162,4 +164,5 @@ def review_status(targets: list[Target], config: Config) -> tuple[int, str]:
         f"{total} question(s): {counts['current']} current, {counts['stale']} stale, "
         f"{counts['unreviewed']} unreviewed, {counts['expired']} expired."
     )
-    return (0 if counts["current"] == total else 1), "\n".join(lines)
+    code = exit_codes.OK if counts["current"] == total else exit_codes.FINDINGS
+    return CommandResult(code, "\n".join(lines))

@@ -9,9 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+from mlbank import exit_codes
 from mlbank.bank import display_path
+from mlbank.commands import CommandResult
 from mlbank.commands.lint import LintOptions, selection_from
-from mlbank.config import Config, ConfigError, find_config
+from mlbank.config import Config, find_config
+from mlbank.exit_codes import UsageError
 from mlbank.finding import Severity
 from mlbank.lint import Selection
 from mlbank.rules import RULES, lookup, summary
@@ -28,7 +31,7 @@ class Standing(NamedTuple):
     why: str  # the setting that made `here` differ from `default`; "" when none did
 
 
-def run_rules_list() -> tuple[int, str]:
+def run_rules_list() -> CommandResult:
     config = find_config(Path.cwd())
     selection = selection_from(config, LintOptions())
     lines = [f"{'code':<5}  {'name':<22} {'default':<8} {'here':<8} summary"]
@@ -36,16 +39,19 @@ def run_rules_list() -> tuple[int, str]:
         s = standing(rule, config, selection)
         lines.append(f"{code}  {rule.RULE.name:<22} {s.default.value:<8} {s.here:<8} {summary(rule)}")
     lines.append(f"\nhere: {_source(config)}")
-    return 0, "\n".join(lines)
+    return CommandResult(exit_codes.OK, "\n".join(lines))
 
 
-def run_rule(code_or_name: str) -> tuple[int, str]:
+def run_rule(code_or_name: str) -> CommandResult:
     rule = lookup(code_or_name)
     if rule is None:
-        raise ConfigError(f"no rule '{code_or_name}'; `mlbank rules` lists {len(RULES)} rules")
+        raise UsageError(f"no rule '{code_or_name}'; `mlbank rules` lists {len(RULES)} rules")
     config = find_config(Path.cwd())
     s = standing(rule, config, selection_from(config, LintOptions()))
-    return 0, f"{rule.RULE.code} [{rule.RULE.name}] ({_said(s, config)})\n\n{(rule.__doc__ or '').strip()}"
+    return CommandResult(
+        exit_codes.OK,
+        f"{rule.RULE.code} [{rule.RULE.name}] ({_said(s, config)})\n\n{(rule.__doc__ or '').strip()}",
+    )
 
 
 def standing(rule: Rule, config: Config, selection: Selection) -> Standing:

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mlbank import exit_codes
 from mlbank.atomic import write_text
+from mlbank.commands import CommandResult
 from mlbank.model import json_schema
 from mlbank.paths import SCHEMA_DIR, project_root
 
@@ -41,18 +43,21 @@ def schema_dir(directory: Path | None) -> Path:
     return project_root(Path.cwd()) / SCHEMA_DIR
 
 
-def run_schema(mode: str, directory: Path | None) -> tuple[int, str]:
+def run_schema(mode: str, directory: Path | None) -> CommandResult:
     target = schema_dir(directory)
     expected = rendered()
     if mode == "write":
         target.mkdir(parents=True, exist_ok=True)
         for name, text in expected.items():
             write_text(target / name, text)
-        return 0, f"wrote {len(expected)} schemas to {target}"
+        return CommandResult(exit_codes.OK, f"wrote {len(expected)} schemas to {target}")
     stale = [name for name, text in expected.items() if _read(target / name) != text]
     if stale:
-        return 1, f"stale or missing in {target}: {', '.join(stale)}; run `mlbank schema --write`"
-    return 0, f"{len(expected)} schemas in {target} are current"
+        return CommandResult(
+            exit_codes.FINDINGS,
+            f"stale or missing in {target}: {', '.join(stale)}; run `mlbank schema --write`",
+        )
+    return CommandResult(exit_codes.OK, f"{len(expected)} schemas in {target} are current")
 
 
 def _read(path: Path) -> str | None:

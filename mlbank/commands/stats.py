@@ -6,6 +6,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from mlbank import exit_codes
+from mlbank.commands import CommandResult
 from mlbank.commands.lint import LintOptions, open_session
 from mlbank.config import find_config
 from mlbank.review import VERDICTS
@@ -14,14 +16,14 @@ from mlbank.stats import PRACTICE_ROUNDS, THIN_TOPIC_SHARE, Coverage, Thin, cove
 from mlbank.workspace import bank_root
 
 
-def run_stats(bank_path: Path | None, fmt: str) -> tuple[int, str]:
+def run_stats(bank_path: Path | None, fmt: str) -> CommandResult:
     config = find_config(Path.cwd())
     session = open_session(bank_root(bank_path, config), config, LintOptions())
     cov = coverage(session.bank(), config.review_max_age)
     if fmt == "json":
-        return 0, json.dumps(cov.as_dict(), indent=2)
+        return CommandResult(exit_codes.OK, json.dumps(cov.as_dict(), indent=2))
     parts = [grid(cov), thin_sections(cov), thin_topics(cov), companies(cov), timing(cov), reviews(cov)]
-    return 0, "\n\n".join([*parts, uncovered(cov)])
+    return CommandResult(exit_codes.OK, "\n\n".join([*parts, uncovered(cov)]))
 
 
 TIMING_COLUMNS = f"""\

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from cli_runner import NEUTRAL
 from click.testing import CliRunner
 
-from mlbank.cli import cli
+from mlbank.cli_commands import cli
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
