@@ -103,7 +103,7 @@ def bank_stage(
     findings = [f for r in results for f in r.findings]
     own = Context(replace(bank, questions=()), options=given.selection.options)
     findings += _run(own, rules.per_file)
-    findings += _run(ctx, rules.bank_wide, kept or {})
+    findings += _run(ctx, rules.bank_wide, kept)
     documents = list(bank.documents)
     suppressions = [s for doc in documents for s in ctx.suppressions(doc)]
     return BankOutcome(finish(documents, suppressions, findings, given.selection), ctx)
@@ -113,7 +113,7 @@ def _run(ctx: Context, rules: Iterable[Rule], kept: Mapping[str, Kept] | None = 
     """The rules' findings (through a kept incremental form where given); the claim rules last, so
     their verdicts have had the most time."""
     ordered = sorted(rules, key=lambda r: uses_claims([r]))
-    forms = kept or {}
+    forms = kept if kept is not None else {}
     return [f for rule in ordered for f in forms.get(rule.RULE.code, rule).check(ctx)]
 
 

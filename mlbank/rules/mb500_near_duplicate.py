@@ -40,8 +40,7 @@ if TYPE_CHECKING:
 def check(ctx: Context) -> Iterator[Finding]:
     from mlbank.similarity import similar_pairs
 
-    for index, field in enumerate(FINGERPRINTED):
-        owners, prints = _owners(ctx, index)
+    for field, (owners, prints) in zip(FINGERPRINTED, _owners(ctx), strict=True):
         yield from _report(field, owners, similar_pairs(prints, THRESHOLD))
 
 
@@ -57,26 +56,23 @@ class Incremental:
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         found: list[Finding] = []
-        for index, field in enumerate(FINGERPRINTED):
-            owners, prints = _owners(ctx, index)
+        for field, near, (owners, prints) in zip(FINGERPRINTED, self._indexes, _owners(ctx), strict=True):
             keys = [doc.display for doc, _ in owners]
-            near = self._indexes[index]
             near.update(dict(zip(keys, prints, strict=True)))
             found += _report(field, owners, near.pairs(keys))
         return iter(found)
 
 
-def _owners(ctx: Context, index: int) -> tuple[list[tuple[Document, dict[str, Any]]], list[bytes]]:
-    """The questions with a fingerprint of the field at `index`, and those fingerprints. Fingerprints,
-    not texts: in a large bank the worker processes computed them from the full documents and this
-    process holds slim copies without the prose."""
-    owners, prints = [], []
-    for doc, q in ctx.questions:
-        found = ctx.fingerprints(doc)[index]
-        if found is not None:
-            owners.append((doc, q))
-            prints.append(found)
-    return owners, prints
+def _owners(ctx: Context) -> list[tuple[list[tuple[Document, dict[str, Any]]], list[bytes]]]:
+    """Per FINGERPRINTED field: the questions with a fingerprint of it, and those fingerprints.
+    Fingerprints, not texts: in a large bank the worker processes computed them from the full
+    documents and this process holds slim copies without the prose."""
+    table = [(doc, q, ctx.fingerprints(doc)) for doc, q in ctx.questions]
+    per_field = []
+    for index in range(len(FINGERPRINTED)):
+        held = [(doc, q, p[index]) for doc, q, p in table if p[index] is not None]
+        per_field.append(([(doc, q) for doc, q, _ in held], [p for _, _, p in held if p is not None]))
+    return per_field
 
 
 def _report(
