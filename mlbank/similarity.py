@@ -198,3 +198,82 @@ def _verified(
             if union and common / union >= threshold:
                 pairs.append(Pair(a, b, common / union))
     return sorted(pairs)
+
+
+class PairIndex:
+    """similar_pairs() kept up to date while texts change, for a session that re-lints one file.
+
+    The Jaccard index of two fingerprints depends on those two alone, so the pairs among unchanged
+    fingerprints stay as they were: update() drops the pairs of each changed, added or removed
+    fingerprint and compares each changed or added one with every other (skipping sizes too far
+    apart to reach the threshold), with the very arithmetic _verified() uses. When many changed (the
+    first update, a new bank.yaml), it runs similar_pairs() over all of them instead. pairs() then
+    gives what similar_pairs() would give for the fingerprints in the order asked.
+    """
+
+    REBUILD = 64  # more changed fingerprints than this: compare all of them at once
+
+    def __init__(self, threshold: float) -> None:
+        if not 0 < threshold <= 1:
+            raise ValueError(f"threshold must be in (0, 1], not {threshold}")
+        self.threshold = threshold
+        self._prints: dict[str, bytes] = {}
+        self._views: dict[str, memoryview] = {}
+        self._near: dict[str, dict[str, float]] = {}  # key -> its partners with their similarity
+
+    def update(self, prints: dict[str, bytes]) -> None:
+        """Take the current fingerprints by key (every one, changed or not)."""
+        old = self._prints
+        changed = [k for k, p in prints.items() if k not in old or (old[k] is not p and old[k] != p)]
+        gone = [k for k in old if k not in prints]
+        self._prints = dict(prints)
+        if not old or len(changed) + len(gone) > self.REBUILD:
+            self._rebuild()
+            return
+        for key in chain(changed, gone):
+            for partner in self._near.pop(key, {}):
+                self._near[partner].pop(key, None)
+            self._views.pop(key, None)
+        for key in changed:
+            self._views[key] = memoryview(prints[key]).cast("q")
+            self._near[key] = {}
+        for key in changed:
+            self._compare(key)
+
+    def pairs(self, order: Sequence[str]) -> list[Pair]:
+        """The pairs (i < j) of keys in `order` (every key of the last update, once each), sorted."""
+        where = {key: i for i, key in enumerate(order)}
+        found = []
+        for key, partners in self._near.items():
+            for partner, similarity in partners.items():
+                a, b = where[key], where[partner]
+                if a < b:
+                    found.append(Pair(a, b, similarity))
+        return sorted(found)
+
+    def _rebuild(self) -> None:
+        keys = list(self._prints)
+        self._views = {k: memoryview(p).cast("q") for k, p in self._prints.items()}
+        self._near = {k: {} for k in keys}
+        for pair in similar_pairs([self._prints[k] for k in keys], self.threshold):
+            self._link(keys[pair.first], keys[pair.second], pair.similarity)
+
+    def _compare(self, key: str) -> None:
+        view = self._views[key]
+        size = len(view)
+        if not size:  # an empty text is similar to nothing
+            return
+        mine = set(view)
+        for other, theirs in self._views.items():
+            length = len(theirs)
+            # J(A, B) <= min/max; floats round monotonically, so a skipped pair cannot reach it
+            if other == key or not length or min(size, length) / max(size, length) < self.threshold:
+                continue
+            common = len(mine.intersection(theirs))
+            union = size + length - common
+            if union and common / union >= self.threshold:
+                self._link(key, other, common / union)
+
+    def _link(self, a: str, b: str, similarity: float) -> None:
+        self._near[a][b] = similarity
+        self._near[b][a] = similarity

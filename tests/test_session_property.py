@@ -47,6 +47,10 @@ def _copy_answer(text: str, files: dict[str, str]) -> str:
     return text.replace(_answer(text), _answer(files[Q08]), 1) if Q08 in files else text
 
 
+def _original(name: str) -> Callable[[str, dict[str, str]], str]:
+    return lambda text, _: (ROOT / "bank" / name).read_text(encoding="utf-8")
+
+
 # An edit: (file, new text from its text and every file's text; None deletes the file).
 EDITS: dict[str, tuple[str, Callable[[str, dict[str, str]], str | None]]] = {
     "per-file finding": (Q04, _replace("topics: [", "topics: [optimisation, ")),
@@ -54,6 +58,10 @@ EDITS: dict[str, tuple[str, Callable[[str, dict[str, str]], str | None]]] = {
     "claim invalid": (Q02, _replace("expr: -log(0.4)", "expr: -log(0.4))")),
     "duplicate id": (Q03, _replace("id: q03", "id: q02")),
     "near duplicate": (COMPANY, _copy_answer),
+    "near duplicate undone": (COMPANY, _original(COMPANY)),
+    "duplicate id undone": (Q03, _original(Q03)),
+    "duplicate label": (Q04, _replace("label: Q4", "label: q3 (Bonus)")),
+    "duplicate label undone": (Q04, _replace("label: q3 (Bonus)", "label: Q4")),
     "suppression": (Q05, _replace("section:", "# mlbank: ignore[MB200] old\nsection:")),
     "broken YAML": (Q06, lambda text, _: "id: q06\nsection: [unclosed\n"),
     "a comment line": (Q04, lambda text, _: text + "# edited\n"),
@@ -80,6 +88,30 @@ def _cold(root: Path) -> list[dict[str, Any]]:
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(st.sampled_from([*EDITS, REVERT]), min_size=1, max_size=3))
 def test_a_session_after_edits_equals_a_cold_lint(jobs: int, via: str, steps: list[str]) -> None:
+    _edit_and_compare(jobs, via, steps)
+
+
+# Every bank-wide verdict kept between a session's lints, flipped on and back off, from either side.
+FLIPS = [
+    "near duplicate",
+    "duplicate id",
+    "duplicate label",
+    "near duplicate undone",
+    "duplicate id",
+    "duplicate label undone",
+    "near duplicate",
+    "deleted",
+    "duplicate id undone",
+]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+@pytest.mark.parametrize(("jobs", "via"), [(1, "text"), (2, "disk")])
+def test_bank_wide_verdicts_flip_both_ways_as_a_cold_lint_says(jobs: int, via: str) -> None:
+    _edit_and_compare(jobs, via, FLIPS)
+
+
+def _edit_and_compare(jobs: int, via: str, steps: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work, truth = Path(tmp) / "work" / "bank", Path(tmp) / "truth" / "bank"
         shutil.copytree(ROOT / "bank", work)

@@ -168,3 +168,34 @@ def test_fingerprint_words_are_ascii_letter_and_digit_runs() -> None:
 def test_threshold_outside_zero_to_one_is_refused() -> None:
     with pytest.raises(ValueError):
         similar_pairs([b""], 0)
+
+
+@st.composite
+def bank_states(draw: st.DrawFn) -> list[dict[str, str]]:
+    """Successive banks: texts by key, each state some keys changed, added or removed."""
+    pool = draw(corpora())
+    keys = [f"k{i}" for i in range(8)]
+    states = []
+    for _ in range(draw(st.integers(1, 6))):
+        present = draw(st.lists(st.sampled_from(keys), unique=True, max_size=8))
+        states.append({k: draw(st.sampled_from(pool)) for k in present})
+    return states
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(states=bank_states(), threshold=THRESHOLDS, rebuild=st.sampled_from([0, 1, 2, 64]), data=st.data())
+def test_a_pair_index_kept_across_changes_gives_similar_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+    states: list[dict[str, str]],
+    threshold: float,
+    rebuild: int,
+    data: st.DataObject,
+) -> None:
+    with monkeypatch.context() as m:
+        m.setattr(similarity.PairIndex, "REBUILD", rebuild)
+        index = similarity.PairIndex(threshold)
+        for state in states:
+            prints = {k: fingerprint(t) for k, t in state.items()}
+            index.update(prints)
+            order = data.draw(st.permutations(list(prints)))
+            assert index.pairs(order) == similar_pairs([prints[k] for k in order], threshold)

@@ -32,6 +32,7 @@ from mlbank.engine.store import MemoryStore, Store
 from mlbank.finding import Finding
 from mlbank.loader import Document, load_document
 from mlbank.paths import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, YAML_SUFFIXES, question_files, real_path
+from mlbank.rules.base import kept_forms
 from mlbank.source import Source, from_text
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ class Session:
         self._outcome: BankOutcome | None = None
         self._real: dict[str, Path] | None = None  # documents' real paths by display path
         self._loaded: Bank | None = None  # documents a caller loaded already (Session.of_bank)
+        # bank-wide rules' incremental forms, kept between this session's lints (rules.base.Kept)
+        self._kept = kept_forms(plan(selection).bank_wide)
 
     @classmethod
     def of_bank(cls, bank: Bank, selection: Selection, claims_cache: Path | None = None) -> Session:
@@ -139,7 +142,7 @@ class Session:
 
     def _bank_stage(self) -> list[Finding]:
         assert self._given is not None
-        self._outcome = bank_stage(self._given, list(self._results.values()), self.claims_cache)
+        self._outcome = bank_stage(self._given, list(self._results.values()), self.claims_cache, self._kept)
         self._real = None
         return list(self._outcome.findings)
 

@@ -10,7 +10,7 @@ in the claims worker meanwhile), then applies the policy (suppressions, per-file
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -20,7 +20,7 @@ from mlbank.engine.policy import Selection, finish, uses_claims
 from mlbank.engine.record import CLAIMS, FINGERPRINTS, FileResult
 from mlbank.finding import Finding
 from mlbank.loader import Document
-from mlbank.rules.base import Context, Rule, facts_read, is_bank_wide, keys_read
+from mlbank.rules.base import Context, Kept, Rule, facts_read, is_bank_wide, keys_read
 
 if TYPE_CHECKING:
     from mlbank.claims import Verdict
@@ -84,9 +84,13 @@ class BankOutcome(NamedTuple):
 
 
 def bank_stage(
-    given: StageInput, results: Sequence[FileResult], claims_cache: Path | None = None
+    given: StageInput,
+    results: Sequence[FileResult],
+    claims_cache: Path | None = None,
+    kept: Mapping[str, Kept] | None = None,
 ) -> BankOutcome:
-    """bank.yaml and topics.yaml, then the bank-wide rules over the slim questions, then the policy."""
+    """bank.yaml and topics.yaml, then the bank-wide rules over the slim questions, then the policy.
+    `kept`: incremental forms of bank-wide rules by code (a session's, kept between its lints)."""
     rules = plan(given.selection)
     bank = Bank(given.root, given.meta, given.topics, tuple(r.doc for r in results))
     verdicts = ClaimRun(_located(results), claims_cache) if uses_claims(rules.bank_wide) else None
@@ -99,16 +103,18 @@ def bank_stage(
     findings = [f for r in results for f in r.findings]
     own = Context(replace(bank, questions=()), options=given.selection.options)
     findings += _run(own, rules.per_file)
-    findings += _run(ctx, rules.bank_wide)
+    findings += _run(ctx, rules.bank_wide, kept)
     documents = list(bank.documents)
     suppressions = [s for doc in documents for s in ctx.suppressions(doc)]
     return BankOutcome(finish(documents, suppressions, findings, given.selection), ctx)
 
 
-def _run(ctx: Context, rules: Iterable[Rule]) -> list[Finding]:
-    """The rules' findings; the claim rules last, so their verdicts have had the most time."""
+def _run(ctx: Context, rules: Iterable[Rule], kept: Mapping[str, Kept] | None = None) -> list[Finding]:
+    """The rules' findings (through a kept incremental form where given); the claim rules last, so
+    their verdicts have had the most time."""
     ordered = sorted(rules, key=lambda r: uses_claims([r]))
-    return [f for rule in ordered for f in rule.check(ctx)]
+    forms = kept if kept is not None else {}
+    return [f for rule in ordered for f in forms.get(rule.RULE.code, rule).check(ctx)]
 
 
 def _located(results: Sequence[FileResult]) -> list[Located]:

@@ -65,6 +65,19 @@ def facts_read(rule: Rule) -> frozenset[str]:
     return frozenset(getattr(rule, "FACTS", frozenset()))
 
 
+class Kept(Protocol):
+    """A bank-wide rule's incremental form (the class `Incremental` in its module, optional): check()
+    with state kept between lints of one bank, so a session's re-lint costs what changed. Its findings
+    are the module's check()'s, which stays the one definition of the verdict."""
+
+    def check(self, ctx: Context) -> Iterator[Finding]: ...
+
+
+def kept_forms(rules: Iterable[Rule]) -> dict[str, Kept]:
+    """A fresh incremental form of each rule that offers one, by rule code."""
+    return {r.RULE.code: r.Incremental() for r in rules if hasattr(r, "Incremental")}
+
+
 class ClaimVerdicts(Protocol):
     """Claim verdicts the engine computes (in the claims worker) while the rules run."""
 

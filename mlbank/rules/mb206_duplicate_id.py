@@ -51,14 +51,19 @@ def _questions(ctx: Context) -> Iterator[Finding]:
             by_id.setdefault(data["id"], []).append((doc, data))
     # Every id in use, from the files' ids and names, plus each one suggested here, so that two
     # duplicates are not both sent to the same free id.
-    taken = {*by_id, *(_named_for(doc) for doc, _ in ctx.questions)}
+    # Made only when a duplicate needs a free id: a session lints after each edit, mostly with none.
+    taken: set[str] | None = None
     prefixes = {s["id"]: s.get("id_prefix") for s in _sections(ctx) if isinstance(s.get("id"), str)}
     for qid, holders in by_id.items():
+        if len(holders) < 2:
+            continue
         owner, *others = sorted(holders, key=_newcomer)
         for doc, data in others:
             message = f"question id '{qid}' is already used by {owner[0].display}"
             prefix = prefixes.get(data.get("section")) if isinstance(data.get("section"), str) else None
             if isinstance(prefix, str):
+                if taken is None:
+                    taken = {*by_id, *(_named_for(doc) for doc, _ in ctx.questions)}
                 free = ids.next_free(prefix, taken)
                 taken.add(free)
                 message += (
