@@ -49,7 +49,9 @@ def check(ctx: Context) -> Iterator[Finding]:
                 problem = tex_problem(body, display=span.display)
                 if problem is not None:
                     offset = span.start + (2 if span.display else 1) + problem.offset
-                    message = f"{dotted(path)}: {_quoted(body, span.display)} will not render: {problem.message}"
+                    message = (
+                        f"{dotted(path)}: {_quoted(body, span.display)} will not render: {problem.message}"
+                    )
                     yield at(RULE, doc, doc.text_position(path, offset), message)
 
 

@@ -414,7 +414,6 @@ def test_hostile_csv_export_is_inert(hostile_bank: Path, tmp_path: Path) -> None
 # --- the folder swap: `.` and `..` in --out, unsafe file names, true messages on every failure ----
 
 
-
 def left_in(folder: Path) -> list[str]:
     """What an export left in a folder, besides the lint cache its lint keeps there (.mlbank_cache)."""
     return sorted(p.name for p in folder.iterdir() if p.name != ".mlbank_cache")
