@@ -66,6 +66,7 @@ EDITS: dict[str, tuple[str, Callable[[str, dict[str, str]], str | None]]] = {
     "suppression": (Q05, _replace("section:", "# mlbank: ignore[MB200] old\nsection:")),
     "broken YAML": (Q06, lambda text, _: "id: q06\nsection: [unclosed\n"),
     "a comment line": (Q04, lambda text, _: text + "# edited\n"),
+    "lines moved down": (Q03, lambda text, _: "# a comment above it all\n" + text),
     "deleted": (Q08, lambda text, _: None),
     "new file": (NEW, lambda text, files: files.get(Q03, "id: q99\n")),
     "topics.yaml": ("topics.yaml", _replace("  - id: bias-variance", "  - id: bias")),
@@ -127,6 +128,7 @@ FLIPS_IN_USE = [
     "new file deleted",
     "reference resolved",
     "duplicate id",
+    "lines moved down",  # the same verdicts, now one line lower
     "duplicate id undone",
     "revert",
 ]

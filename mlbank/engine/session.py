@@ -32,6 +32,10 @@ update came since, finish_claims does not block). Verdicts are kept by spec for 
 so an unchanged claim is never sent to the worker again; the worker, started once, stays warm until
 `shutdown()` (or until the session is garbage-collected, or the process exits).
 
+After one file changed, the bank-wide stage (engine/bankwide.py) redoes only the files the change
+touches, and findings are kept per file, so `findings(paths)` answers a few files without
+touching the rest.
+
 A session holds its own state only (no module globals), so any number can live in one process.
 Findings depend on the files, the selection and `display_base` (where paths are shown from: the
 bank root unless the caller says otherwise, as the CLI does with the working directory), never on

@@ -1,10 +1,11 @@
-"""The two stages, the only way rules run (in this process or in workers; state passed as arguments).
+"""The per-file stage (in this process or in workers; state passed as arguments) and the plan.
 
 The per-file stage judges question files against bank.yaml and topics.yaml: every rule that is not
 bank-wide runs there, and each file comes out as a FileResult (its findings, a slim copy of its
-document, the facts the bank-wide rules declared). The bank-wide stage takes every FileResult of the
-bank, lints bank.yaml and topics.yaml, runs the bank-wide rules over the slim copies (claims computed
-in the claims worker meanwhile, engine/claims.py), then applies the policy (suppressions, per-file ignores, severities).
+document, the facts the bank-wide rules declared). The bank-wide stage (engine/bankwide.py) takes
+every FileResult of the bank, lints bank.yaml and topics.yaml, runs the bank-wide rules over the
+slim copies (claims computed in the claims worker meanwhile, engine/claims.py), then applies the
+policy (suppressions, per-file ignores, severities) file by file.
 """
 
 from __future__ import annotations
