@@ -206,12 +206,17 @@ class PairIndex:
     The Jaccard index of two fingerprints depends on those two alone, so the pairs among unchanged
     fingerprints stay as they were: update() drops the pairs of each changed, added or removed
     fingerprint and compares each changed or added one with every other (skipping sizes too far
-    apart to reach the threshold), with the very arithmetic _verified() uses. When many changed (the
+    apart to reach the threshold, and texts whose masks bound their common shingles below it), with
+    the very arithmetic _verified() uses. When many changed (the
     first update, a new bank.yaml), it runs similar_pairs() over all of them instead. pairs() then
     gives what similar_pairs() would give for the fingerprints in the order asked.
     """
 
     REBUILD = 64  # more changed fingerprints than this: compare all of them at once
+    # Bits of a fingerprint's mask (bit h mod MASK_BITS set for each shingle h): an upper bound on
+    # two texts' common shingles for one AND and a bit count, so a changed text is compared exactly
+    # only with the few that could reach the threshold. 512 bytes a text, made on first need.
+    MASK_BITS = 4096
 
     def __init__(self, threshold: float) -> None:
         if not 0 < threshold <= 1:
@@ -220,6 +225,7 @@ class PairIndex:
         self._prints: dict[str, bytes] = {}
         self._views: dict[str, memoryview] = {}
         self._near: dict[str, dict[str, float]] = {}  # key -> its partners with their similarity
+        self._masks: dict[str, int] = {}  # key -> its mask, once a comparison needed it
 
     def update(self, prints: dict[str, bytes]) -> None:
         """Take the current fingerprints by key (every one, changed or not)."""
@@ -234,6 +240,7 @@ class PairIndex:
             for partner in self._near.pop(key, {}):
                 self._near[partner].pop(key, None)
             self._views.pop(key, None)
+            self._masks.pop(key, None)
         for key in changed:
             self._views[key] = memoryview(prints[key]).cast("q")
             self._near[key] = {}
@@ -249,6 +256,7 @@ class PairIndex:
             for partner in self._near.pop(key, {}):
                 self._near[partner].pop(key, None)
             self._views.pop(key, None)
+            self._masks.pop(key, None)
             self._prints.pop(key, None)
             if prints is not None:
                 self._prints[key] = prints
@@ -275,6 +283,7 @@ class PairIndex:
     def _rebuild(self) -> None:
         keys = list(self._prints)
         self._views = {k: memoryview(p).cast("q") for k, p in self._prints.items()}
+        self._masks = {}
         self._near = {k: {} for k in keys}
         for pair in similar_pairs([self._prints[k] for k in keys], self.threshold):
             self._link(keys[pair.first], keys[pair.second], pair.similarity)
@@ -284,16 +293,34 @@ class PairIndex:
         size = len(view)
         if not size:  # an empty text is similar to nothing
             return
-        mine = set(view)
+        mask = self._mask(key)
+        # A common shingle sets the same bit in both masks; this text's shingles that share a bit
+        # with another of its own are the only way to have more common shingles than common bits.
+        spare = size - mask.bit_count()
+        mine: set[int] | None = None
         for other, theirs in self._views.items():
             length = len(theirs)
             # J(A, B) <= min/max; floats round monotonically, so a skipped pair cannot reach it
             if other == key or not length or min(size, length) / max(size, length) < self.threshold:
                 continue
+            most = (mask & self._mask(other)).bit_count() + spare  # <= size: the union is positive
+            if most / (size + length - most) < self.threshold:  # J grows with the common count
+                continue
+            if mine is None:
+                mine = set(view)
             common = len(mine.intersection(theirs))
             union = size + length - common
             if union and common / union >= self.threshold:
                 self._link(key, other, common / union)
+
+    def _mask(self, key: str) -> int:
+        mask = self._masks.get(key)
+        if mask is None:
+            mask, bits = 0, self.MASK_BITS
+            for shingle in self._views[key]:
+                mask |= 1 << (shingle % bits)
+            self._masks[key] = mask
+        return mask
 
     def _link(self, a: str, b: str, similarity: float) -> None:
         self._near[a][b] = similarity

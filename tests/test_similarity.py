@@ -199,3 +199,32 @@ def test_a_pair_index_kept_across_changes_gives_similar_pairs(
             index.update(prints)
             order = data.draw(st.permutations(list(prints)))
             assert index.pairs(order) == similar_pairs([prints[k] for k in order], threshold)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(states=bank_states(), threshold=THRESHOLDS, bits=st.sampled_from([1, 3, 16, 64, 4096]), data=st.data())
+def test_a_pair_index_changed_key_by_key_gives_similar_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+    states: list[dict[str, str]],
+    threshold: float,
+    bits: int,
+    data: st.DataObject,
+) -> None:
+    """change() one key at a time, with masks small enough that shingles share bits (the bound then
+    counts them); the keys it names are every key whose pairs with the changed one differ."""
+    with monkeypatch.context() as m:
+        m.setattr(similarity.PairIndex, "MASK_BITS", bits)
+        index = similarity.PairIndex(threshold)
+        held: dict[str, bytes] = {}
+        for state in states:
+            for key in sorted({*held, *state}):
+                new = fingerprint(state[key]) if key in state else None
+                before = dict(index.partners(key))
+                named = index.change(key, new)
+                if new is None:
+                    held.pop(key, None)
+                else:
+                    held[key] = new
+                assert named >= set(before) | set(index.partners(key))
+            order = data.draw(st.permutations(list(held)))
+            assert index.pairs(order) == similar_pairs([held[k] for k in order], threshold)
