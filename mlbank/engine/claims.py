@@ -89,10 +89,6 @@ class ClaimBook:
     def known(self, located: Sequence[Located]) -> list[tuple[Located, Verdict]]:
         return [(c, self._known[c.spec]) for c in located if c.spec in self._known]
 
-    def busy(self) -> bool:
-        """A batch is still computing."""
-        return not all(batch.done() for batch in self._batches)
-
     def wait(self, timeout: float | None) -> bool:
         """Block until every batch started so far is done (True), or `timeout` seconds pass (False).
         Changes nothing: safe on another thread than the session's."""
