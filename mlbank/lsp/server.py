@@ -18,8 +18,10 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from mlbank.exit_codes import UsageError
 from mlbank.lsp.diagnostics import Published, to_diagnostics
+from mlbank.lsp.formatting import format_buffer
 from mlbank.lsp.linter import Job, Linter
 from mlbank.lsp.state import BankState
+from mlbank.lsp.symbols import search, to_symbol
 from mlbank.paths import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, YAML_SUFFIXES, real_path
 from mlbank.workspace import banks_under
 
@@ -119,6 +121,7 @@ def build_server() -> MlbankServer:
     """The server with every feature registered."""
     server = MlbankServer()
     _register_documents(server)
+    _register_requests(server)
     # features.register(server)  -- hover, definition, references, completion, code actions
     return server
 
@@ -155,6 +158,30 @@ def _register_documents(server: MlbankServer) -> None:
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: MlbankServer, params: None) -> None:
         ls.linter.stop()
+
+
+def _register_requests(server: MlbankServer) -> None:
+    # On pygls's thread pool: a slow answer (a 1 MB buffer to format) never holds up the loop.
+    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
+    @server.thread()
+    def formatting(ls: MlbankServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+        found = ls.locate(params.text_document.uri)
+        if found is None:
+            return None
+        text = ls.workspace.get_text_document(params.text_document.uri).source
+        return format_buffer(found[1], text, ls.workspace.position_codec)
+
+    @server.feature(types.WORKSPACE_SYMBOL)
+    @server.thread()
+    def workspace_symbol(
+        ls: MlbankServer, params: types.WorkspaceSymbolParams
+    ) -> list[types.WorkspaceSymbol]:
+        codec = ls.workspace.position_codec
+        return [
+            to_symbol(ls.uri_of(path), question, codec)
+            for state in ls.banks
+            for path, question in search(params.query, state.symbols.questions(state))
+        ]
 
 
 def _edited(server: MlbankServer, uri: str) -> None:
