@@ -20,6 +20,7 @@ from mlbank.exit_codes import UsageError
 from mlbank.lsp.diagnostics import Published, to_diagnostics
 from mlbank.lsp.formatting import format_buffer
 from mlbank.lsp.linter import Job, Linter
+from mlbank.lsp.protocol import MlbankProtocol
 from mlbank.lsp.state import BankState
 from mlbank.lsp.symbols import search, to_symbol
 from mlbank.paths import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, YAML_SUFFIXES, real_path
@@ -36,6 +37,7 @@ class MlbankServer(LanguageServer):
             "mlbank",
             version("mlbank"),
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=MlbankProtocol,
         )
         self.banks: list[BankState] = []
         self.linter = Linter(self._publish, self.tell)
