@@ -85,7 +85,14 @@ class MlbankServer(LanguageServer):
                     self.tell(str(exc))
                     continue
                 self.banks.append(state)
-                self.linter.submit(Job(state, None))
+                self.linter.submit(Job(state, "lint"))
+
+    def close_banks(self) -> None:
+        """Stop linting, and stop each bank's warm claims worker (no process outlives the server)."""
+        self.linter.stop()
+        for state in self.banks:
+            with state.lock:
+                state.session.shutdown()
 
     # --- to the client ------------------------------------------------------------------------
 
@@ -155,11 +162,11 @@ def _register_documents(server: MlbankServer) -> None:
         if found is not None:
             state, path = found
             state.drop_buffer(path)
-            ls.linter.submit(Job(state, path))
+            ls.linter.submit(Job(state, "close", path))
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: MlbankServer, params: None) -> None:
-        ls.linter.stop()
+        ls.close_banks()
 
 
 def _register_requests(server: MlbankServer) -> None:
@@ -195,7 +202,7 @@ def _edited(server: MlbankServer, uri: str) -> None:
     text = server.workspace.get_text_document(uri).source
     server.remember_uri(path, uri)
     state.set_buffer(path, text)
-    server.linter.submit(Job(state, path, text))
+    server.linter.submit(Job(state, "edit", path, text))
 
 
 def run() -> None:
