@@ -92,10 +92,11 @@ def lsp_position(text: str, line: int, column: int) -> tuple[int, int]:
 def expected(copy: Path, texts: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
     for relative, text in texts.items():
         (copy / "bank" / relative).write_bytes(text.encode("utf-8", "surrogatepass"))
-    result = invoke("lint", "--no-cache", "--format", "json", cwd=copy)
+    # from the bank's folder, so that paths in messages are shown from there, as the server shows them
+    result = invoke("lint", "--no-cache", "--format", "json", cwd=copy / "bank")
     found: dict[str, list[tuple[Any, ...]]] = {}
     for f in json.loads(result.output):
-        relative = f["path"].removeprefix("bank/")
+        relative = f["path"]
         line, column = lsp_position(texts[relative], f["line"], f["column"])
         found.setdefault(relative, []).append(
             (line, column, f["code"], f["severity"], f"{f['name']}: {f['message']}")
