@@ -92,3 +92,28 @@ async def test_a_file_outside_the_bank_gets_no_diagnostics(editor: Editor) -> No
     editor.open(QF01, on_disk(editor, QF01) + "bogus_key: 1\n")  # a bank file after it, to sync on
     await editor.published(QF01)
     assert notes.as_uri() not in editor.client.diagnostics
+
+
+async def test_an_incremental_change_and_a_save_are_linted(editor: Editor) -> None:
+    text = on_disk(editor, Q01)
+    line = text.split("\n").index("topics: [loss-functions]")
+    editor.open(Q01)
+    start = types.Position(line=line, character=len("topics: [loss-function"))
+    editor.client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=editor.uri(Q01), version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(range=types.Range(start=start, end=start), text="z")
+            ],
+        )
+    )
+    (unknown,) = [d for d in await editor.published(Q01) if d.code == "MB200"]
+    assert unknown.message.startswith("unknown-topic: ") and "'loss-functionzs'" in unknown.message
+    (editor.bank / Q01).write_text(text.replace("[loss-functions]", "[loss-functionzs]"), encoding="utf-8")
+    editor.client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=editor.uri(Q01)))
+    )
+    editor.close(Q01)  # back to the disk, which now holds the same text: the finding stays
+    editor.open(QF01, on_disk(editor, QF01) + "bogus_key: 1\n")  # a later publish, to sync on
+    await editor.published(QF01)
+    assert "MB200" in editor.codes(Q01)
