@@ -67,25 +67,37 @@ class MlbankServer(LanguageServer):
 
     # --- banks --------------------------------------------------------------------------------
 
-    def open_banks(self, folders: list[Path]) -> None:
-        """Hold every bank under the workspace folders, and lint each once in the background."""
+    def follow_folders(self) -> None:
+        """Hold the banks under the editor's workspace folders: a new one is linted once in the
+        background; one that no folder holds any more is let go, its diagnostics cleared."""
         self._loop = asyncio.get_running_loop()
-        for folder in folders:
+        wanted: dict[Path, None] = {}
+        for folder in self._folders():
             try:
-                roots = banks_under(folder)
+                wanted.update(dict.fromkeys(banks_under(folder)))
             except UsageError as exc:  # a broken [tool.mlbank]: say which and what to fix
                 self.tell(str(exc))
-                continue
-            for root in roots:
-                if any(state.root == root for state in self.banks):
-                    continue
-                try:
-                    state = BankState.open(root)
-                except UsageError as exc:  # a broken [tool.mlbank]: say which and what to fix
-                    self.tell(str(exc))
-                    continue
-                self.banks.append(state)
-                self.linter.submit(Job(state, "lint"))
+        held = {state.root: state for state in self.banks}
+        kept = [state for root in wanted if (state := held.get(root) or self._open(root)) is not None]
+        for state in self.banks:
+            if state not in kept:
+                self.linter.submit(Job(state, "drop"))
+        self.banks = kept  # replaced, never changed in place: request threads iterate it
+
+    def _folders(self) -> list[Path]:
+        folders = [to_fs_path(f.uri) for f in self.workspace.folders.values()]
+        if not folders and self.workspace.root_path:
+            folders = [self.workspace.root_path]
+        return [Path(f) for f in folders if f]
+
+    def _open(self, root: Path) -> BankState | None:
+        try:
+            state = BankState.open(root)
+        except UsageError as exc:  # a broken [tool.mlbank]: say which and what to fix
+            self.tell(str(exc))
+            return None
+        self.linter.submit(Job(state, "lint"))
+        return state
 
     def close_banks(self) -> None:
         """Stop linting, and stop each bank's warm claims worker (no process outlives the server)."""
@@ -138,11 +150,12 @@ def build_server() -> MlbankServer:
 def _register_documents(server: MlbankServer) -> None:
     @server.feature(types.INITIALIZED)
     def initialized(ls: MlbankServer, params: types.InitializedParams) -> None:
-        folders = [to_fs_path(f.uri) for f in ls.workspace.folders.values()]
-        if not folders and ls.workspace.root_path:
-            folders = [ls.workspace.root_path]
         ls.linter.start()
-        ls.open_banks([Path(f) for f in folders if f])
+        ls.follow_folders()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(ls: MlbankServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        ls.follow_folders()  # pygls has updated its list of folders already
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: MlbankServer, params: types.DidOpenTextDocumentParams) -> None:

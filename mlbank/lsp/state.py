@@ -33,6 +33,7 @@ class BankState:
         # republishes only the files whose diagnostics changed
         self.published: dict[str, tuple[Finding, ...]] = {}
         self.symbols = Symbols()  # its questions' ids and titles, for workspace/symbol
+        self.dropped = False  # let go (its workspace folder was removed): nothing more is done for it
 
     @classmethod
     def open(cls, root: Path) -> BankState:
