@@ -70,3 +70,23 @@ async def test_banks_are_found_below_the_workspace_folder(tmp_path: Path) -> Non
             )
     finally:
         await stop_editor(started)
+
+
+async def test_files_changed_on_disk_are_linted_when_the_client_reports_them(editor: Editor) -> None:
+    def watched() -> list[types.Registration]:
+        return [r for r in editor.registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+
+    await editor.until(lambda: len(watched()) == 1)  # asked for, right after initialization
+    new = editor.bank / "questions" / "quick-fire" / "qf02-new.yaml"
+    new.write_text("id: qf02\nsection: quick-fire\ntitle: New\ntopics: [nope]\n", encoding="utf-8")
+
+    def report(kind: types.FileChangeType) -> None:
+        editor.client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=new.as_uri(), type=kind)])
+        )
+
+    report(types.FileChangeType.Created)
+    await editor.until(lambda: "MB200" in editor.codes("questions/quick-fire/qf02-new.yaml"))
+    new.unlink()
+    report(types.FileChangeType.Deleted)
+    await editor.until(lambda: list(editor.client.diagnostics[new.as_uri()]) == [])
