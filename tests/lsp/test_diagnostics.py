@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from lsp_editor import Editor
 from lsprotocol import types
@@ -117,3 +119,28 @@ async def test_an_incremental_change_and_a_save_are_linted(editor: Editor) -> No
     editor.open(QF01, on_disk(editor, QF01) + "bogus_key: 1\n")  # a later publish, to sync on
     await editor.published(QF01)
     assert "MB200" in editor.codes(Q01)
+
+
+async def test_a_burst_of_edits_is_coalesced_to_its_newest_text(editor: Editor) -> None:
+    text = on_disk(editor, Q01)
+    typo = text.replace("[loss-functions]", "[loss-functionz]")
+    editor.open(Q01)
+    uri = editor.uri(Q01)
+    publishes = 0
+
+    async def count() -> None:
+        nonlocal publishes
+        while True:
+            await editor.client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            publishes += 1
+
+    counting = asyncio.create_task(count())
+    for n in range(40):  # every edit flips MB200: linted one by one, each would be published
+        editor.change(Q01, typo if n % 2 == 0 else text)
+    editor.change(Q01, typo)
+    await editor.until(lambda: editor.codes(Q01) == ["MB200", "MB601"])
+    await asyncio.sleep(0.5)  # anything still to come would come now
+    counting.cancel()
+    assert editor.codes(Q01) == ["MB200", "MB601"]  # the newest text's findings
+    assert publishes < 20, publishes  # far fewer lints than edits
+    assert uri in editor.client.diagnostics
