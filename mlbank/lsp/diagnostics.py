@@ -24,10 +24,10 @@ from lsprotocol import types
 from pygls.workspace import PositionCodec
 
 from mlbank.finding import Finding, Severity
+from mlbank.loader import LINE_BREAK  # where the YAML parser, and so mlbank, starts a new line
 from mlbank.rules import RULES
 
 _TOKEN = re.compile(r"[^\s,\]\}]+")
-_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # where the YAML parser starts a new line
 _LSP_BREAK = re.compile("\r\n|[\r\n]")  # where an LSP client does
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -82,7 +82,7 @@ class _Lines:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.yaml = [0, *(m.end() for m in _YAML_BREAK.finditer(text))]
+        self.yaml = [0, *(m.end() for m in LINE_BREAK.finditer(text))]
         self.lsp = [0, *(m.end() for m in _LSP_BREAK.finditer(text))]
 
     def range(self, line: int, column: int, codec: PositionCodec) -> types.Range:
@@ -91,7 +91,7 @@ class _Lines:
             point = types.Position(line=line, character=column)
             return types.Range(start=point, end=point)
         start = self.yaml[line]
-        stop = _YAML_BREAK.search(self.text, start)
+        stop = LINE_BREAK.search(self.text, start)
         end_of_line = stop.start() if stop is not None else len(self.text)
         at = min(start + column, end_of_line)
         token = _TOKEN.match(self.text, at, end_of_line) if at < end_of_line else None
