@@ -180,3 +180,14 @@ def _apply(path: Path, text: str | None) -> None:
         path.unlink(missing_ok=True)
     else:
         path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_bank_wide_rule_without_an_incremental_form_is_run_over_the_whole_bank(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mlbank.engine import bankwide
+
+    monkeypatch.setattr(bankwide, "kept_forms", lambda rules: {})  # as a rule that offers none
+    seen = _edit_and_compare(1, "text", ["duplicate id", "duplicate label", "duplicate id undone"])
+    assert any(code == "MB206" for a, b in pairwise(seen) for code, _ in b - a)
