@@ -5,8 +5,11 @@ Builds a synthetic bank (scripts/make_bank.py) in a project folder, starts `pyth
 over stdio with pygls's own LSP client, waits for the first lint (a sync document's diagnostics
 come after it), then makes a scripted typing session in one question with a worked claim:
 
-  no claim   the topic list toggles between a known topic and a misspelt one: each edit changes
-             that file's findings (MB200 comes and goes), timed to the publish that shows it;
+  topic      no claim changed: the topic list toggles between a known topic and a misspelt one,
+             each edit timed to the publish that shows MB200 come or go;
+  prose      no claim changed: a new word is typed into the answer each time, every other one a
+             TODO, timed to the publish that shows MB502 come or go (the answer's near-duplicate
+             fingerprint changes with every edit);
   claim      the claim's expression becomes a new, wrong one (a fresh spec each time, so its
              verdict is computed by the warm claims worker), timed to the publish that shows its
              MB400; between two such edits the claim is put back (a known verdict) and left to settle.
@@ -29,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from lsprotocol import types
 from pygls.lsp.client import BaseLanguageClient
@@ -101,7 +105,7 @@ def target(bank: Path) -> Path:
     raise SystemExit("no question with a worked claim in the bank")
 
 
-async def run(project: Path, edits: int) -> dict[str, float | list[float]]:
+async def run(project: Path, edits: int) -> tuple[float, list[Series]]:
     bank = project / "bank"
     editor = Editor()
     await editor.client.start_io(sys.executable, "-m", "mlbank", "lsp", cwd=str(project))
@@ -136,14 +140,23 @@ async def run(project: Path, edits: int) -> dict[str, float | list[float]]:
         editor.change(uri, text)
         await editor.until(uri, lacks("MB400"))
 
-    cpu, plain = cpu_seconds(server.pid), []
-    for n in range(edits):
-        sent = editor.change(uri, misspelt if n % 2 == 0 else text)
-        plain.append(await editor.until(uri, has("MB200") if n % 2 == 0 else lacks("MB200")) - sent)
-    plain_cpu = (cpu_seconds(server.pid) - cpu) / edits
-    if edits % 2:
-        editor.change(uri, text)
-        await editor.until(uri, lacks("MB200"))
+    answer_line = text.split("\nanswer: |\n", 1)[1].split("\n", 1)[0]
+
+    def typed(n: int) -> str:  # new prose each time; MB502 comes with every other word
+        word = f" word{n} TODO" if n % 2 == 0 else f" word{n}"
+        return text.replace(answer_line, answer_line + word, 1)
+
+    series = [
+        await toggles(
+            editor,
+            uri,
+            server.pid,
+            [(misspelt if n % 2 == 0 else text, "MB200", n % 2 == 0) for n in range(edits)],
+        ),
+        await toggles(editor, uri, server.pid, [(typed(n), "MB502", n % 2 == 0) for n in range(edits)]),
+    ]
+    editor.change(uri, text)  # back to the file's text: it may change no finding, so nothing to wait for
+    await asyncio.sleep(1.0)
 
     claim, claim_cpu = [], 0.0
     for n in range(edits):
@@ -159,35 +172,37 @@ async def run(project: Path, edits: int) -> dict[str, float | list[float]]:
     editor.client.exit(None)
     await asyncio.wait_for(server.wait(), 60)
     await editor.client.stop()
-    return {
-        "startup": startup,
-        "plain": plain,
-        "claim": claim,
-        "plain_cpu": plain_cpu,
-        "claim_cpu": claim_cpu / edits,
-    }
+    return startup, [*series, Series(claim, claim_cpu / edits)]
+
+
+class Series(NamedTuple):
+    latencies: list[float]  # seconds from each didChange to the publish that shows its result
+    cpu: float  # the server's CPU seconds per edit
+
+
+async def toggles(editor: Editor, uri: str, pid: int, edits: list[tuple[str, str, bool]]) -> Series:
+    """Send each text, and time the publish where `code` shows (True) or is gone (False)."""
+    cpu, latencies = cpu_seconds(pid), []
+    for text, code, shown in edits:
+        sent = editor.change(uri, text)
+        latencies.append(await editor.until(uri, has(code) if shown else lacks(code)) - sent)
+    return Series(latencies, (cpu_seconds(pid) - cpu) / len(edits))
 
 
 def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-def report(size: int, r: dict[str, float | list[float]]) -> str:
-    def ms(values: float | list[float]) -> str:
-        assert isinstance(values, list)
-        return f"p50 {1000 * statistics.median(values):6.1f} ms  p95 {1000 * percentile(values, 95):6.1f} ms"
-
-    startup, plain_cpu, claim_cpu = r["startup"], r["plain_cpu"], r["claim_cpu"]
-    assert isinstance(startup, float) and isinstance(plain_cpu, float) and isinstance(claim_cpu, float)
-    return "\n".join(
-        [
-            f"mlbank lsp, {size} questions: first lint published after {startup:.1f} s",
-            f"  didChange -> publishDiagnostics, no claim changed: {ms(r['plain'])}"
-            f"  (server CPU {1000 * plain_cpu:.0f} ms/edit)",
-            f"  didChange -> publishDiagnostics, a claim changed:  {ms(r['claim'])}"
-            f"  (server CPU {1000 * claim_cpu:.0f} ms/edit)",
-        ]
-    )
+def report(size: int, startup: float, series: list[Series]) -> str:
+    lines = [f"mlbank lsp, {size} questions: first lint published after {startup:.1f} s"]
+    for name, (latencies, cpu) in zip(
+        ("no claim, topic", "no claim, prose", "a claim changed"), series, strict=True
+    ):
+        lines.append(
+            f"  didChange -> publishDiagnostics, {name:16} p50 {1000 * statistics.median(latencies):6.1f} ms"
+            f"  p95 {1000 * percentile(latencies, 95):6.1f} ms  (server CPU {1000 * cpu:.0f} ms/edit)"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -205,7 +220,8 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
         )
         (project / "pyproject.toml").write_text('[tool.mlbank]\nbank = "bank"\n', encoding="utf-8")
-        print(report(args.size, asyncio.run(run(project, args.edits))), flush=True)
+        startup, series = asyncio.run(run(project, args.edits))
+        print(report(args.size, startup, series), flush=True)
 
 
 if __name__ == "__main__":
