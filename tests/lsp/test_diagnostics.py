@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
-from lsp_editor import Editor
+from lsp_editor import Editor, make_project, start_editor, stop_editor
 from lsprotocol import types
 
 pytestmark = pytest.mark.asyncio
@@ -144,3 +145,19 @@ async def test_a_burst_of_edits_is_coalesced_to_its_newest_text(editor: Editor) 
     assert editor.codes(Q01) == ["MB200", "MB601"]  # the newest text's findings
     assert publishes < 20, publishes  # far fewer lints than edits
     assert uri in editor.client.diagnostics
+
+
+async def test_the_configuration_sets_severities_and_silences_rules(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "configured")
+    with (project / "pyproject.toml").open("a", encoding="utf-8") as config:
+        config.write('ignore = ["stale-review"]\n\n[tool.mlbank.severity]\nunknown-topic = "warning"\n')
+    configured = await start_editor(project)
+    try:
+        text = on_disk(configured, Q01)
+        configured.open(Q01)
+        configured.change(Q01, text.replace("[loss-functions]", "[loss-functionz]"))
+        (unknown,) = await configured.published(Q01)  # MB601 stale-review is ignored
+        assert unknown.code == "MB200"
+        assert unknown.severity == types.DiagnosticSeverity.Warning
+    finally:
+        await stop_editor(configured)
