@@ -91,6 +91,7 @@ QUESTION = _in_order(
                     "says": _SCALAR,
                     "expr": _TEXT,
                     "where": st.dictionaries(_KEY, st.one_of(_NUMBER, _WORD), max_size=4),
+                    "domain": st.dictionaries(_KEY, st.one_of(_LINE, _WORD), max_size=4),
                     "tolerance": _SCALAR,
                 }
             ),
@@ -168,25 +169,45 @@ def test_folds_and_wraps_are_ruamels() -> None:
 def test_every_length_around_the_width(length: int) -> None:
     """Each way a line meets the width, at every length from well within to well past it: a
     quoted scalar folding, a flow mapping and a flow sequence wrapping, a plain line (declined when
-    too long), at the top level and in a sequence item's mapping."""
+    too long), scalars with spaces in flow collections, at the top level and in sequence items."""
     words = [f"w{i:02d}" + "x" * (i % 5) for i in range(60)]
     shift = "y" * (length % 11)  # moves every space, so that each column meets the width
     sentence = ("note: " + shift + " " + " ".join(words))[: 2 * length].rstrip(" :")
     entries = {w: f"{i:08x}" for i, w in enumerate(words[: length // 9])}
-    data = {
+    data: dict[str, Any] = {
         "id": "q1",
-        "label": sentence.replace(":", ""),
+        "label": "short",
         "title": sentence,
         "topics": words[: length // 7],
         "see": [sentence[: length - 6].replace(" ", "-").rstrip("-")],
         "review": [{"by": "x", "fields": entries, "note": sentence}],
     }
-    ours = direct.render(data, "question", HEADER)
-    if ours is not None:
-        assert ours == render(data, "question", HEADER)
-    data["label"] = "short"
-    ours = direct.render(data, "question", HEADER)
-    assert ours is not None and ours == render(data, "question", HEADER)
+    assert direct.render(data, "question", HEADER) == render(data, "question", HEADER)
+    spaced = {shift + w: "[0, 1]" if i % 2 else "a b c" for i, w in enumerate(words[:16])}
+    variants = [
+        {**data, "label": sentence.replace(":", "")},  # plain, past the width: declined
+        {**data, "see": [*data["see"], sentence[:length], "a b"]},
+        {**data, "worked": [{"expr": "x", "domain": spaced}]},
+    ]
+    for variant in variants:
+        ours = direct.render(variant, "question", HEADER)
+        if ours is not None:
+            assert ours == render(variant, "question", HEADER)
+
+
+def test_spaced_scalars_in_a_flow_mapping_at_every_column() -> None:
+    """`{k...: "[0, 1]", b...: "[0, 1]", c: a b c}` with the keys' lengths moving each value over
+    the columns around the width, where ruamel folds a quoted scalar at its inner space."""
+    answered = 0
+    for first in range(30, 60):
+        for second in range(1, 12):
+            domain = {"k" * first: "[0, 1]", "b" * second: "[0, 1]", "c": "a b c"}
+            data = {"id": "q1", "worked": [{"expr": "x", "domain": domain}]}
+            ours = direct.render(data, "question")
+            if ours is not None:
+                answered += 1
+                assert ours == render(data, "question"), (first, second)
+    assert answered > 200
 
 
 # --- real files ---------------------------------------------------------------------------------

@@ -3,14 +3,14 @@
 `is_canonical` renders a file's data back and compares it with the file; through ruamel (the
 canonical walk, then its representer, serializer and emitter) that is most of `mlbank fmt --check`'s
 time. This module writes the same text with string building, for what bank files hold: block
-mappings and sequences, mappings inside sequences, flow collections of single words (`topics: [a,
-b]`, a review's `fields: {...}`, wrapped at the width as ruamel wraps them), literal blocks, and
-plain or double-quoted one-line scalars that fit on their line. It follows the same decisions as
+mappings and sequences, mappings inside sequences, flow collections of scalars (`topics: [a, b]`,
+a review's `fields: {...}`, wrapped at the width as ruamel wraps them), literal blocks, plain
+scalars that fit on their line, and double-quoted ones folded as the emitter folds them. It follows the same decisions as
 the canonical walk (mlbank.formatter.canon: layout paths, `plain_ok`, `literal_ok`, key order) and
 writes what ruamel's emitter, set up as mlbank.formatter.emitter sets it, writes for them.
 
 Anything else it declines (returns None) and ruamel decides: keys out of the canonical order, text
-that would be folded, escaped or needs an indentation indicator, `|+` blocks, nulls, floats in
+that would be folded inside a flow collection or plain, escaped, or needs an indentation indicator, `|+` blocks, nulls, floats in
 exponent form, collections nested in flow collections or in sequences, flow collections as sequence
 items, and so on. Where it answers, the answer is ruamel's text: tests/test_fmt_direct.py holds the
 two equal on generated documents and on every file of the project's bank and a synthetic one.
@@ -123,16 +123,18 @@ class _Writer:
         """`lead [a, b]` or `lead {k: v, ...}`. After a comma past the width ruamel breaks the line
         and goes on at `indent`."""
         if isinstance(value, dict):
-            entries = [self._flow_key(k) + ": " + self._word(v, (*path, k)) for k, v in value.items()]
+            entries = [
+                (self._flow_key(k) + ": ", self.scalar(v, (*path, k), flow=True)) for k, v in value.items()
+            ]
             opening, closing = "{", "}"
         else:
-            entries = [self._word(v, (*path, i)) for i, v in enumerate(value)]
+            entries = [("", self.scalar(v, (*path, i), flow=True)) for i, v in enumerate(value)]
             opening, closing = "[", "]"
         text = lead + " " + opening
         column = len(text)
         if column > WIDTH:
             raise _Decline
-        for i, entry in enumerate(entries):
+        for i, (key, scalar) in enumerate(entries):
             if i:
                 text += ","
                 column += 1
@@ -140,21 +142,16 @@ class _Writer:
                     text += "\n" + " " * indent  # the entry starts at the indentation
                     column = indent
                 else:
-                    entry = " " + entry
-            text += entry
-            column += len(entry)
+                    key = " " + key
+            _check_unfolded(scalar, column + len(key))
+            text += key + scalar
+            column += len(key) + len(scalar)
         return text + closing
 
     def _flow_key(self, key: Any) -> str:
         if not isinstance(key, str) or len(key) > _MAX_KEY or not plain_ok(key, True, yaml11=False):
             raise _Decline
         return key
-
-    def _word(self, value: Any, path: tuple[Any, ...]) -> str:
-        """A scalar in a flow collection: one that ruamel cannot fold (no space in it)."""
-        if isinstance(value, str) and " " in value:
-            raise _Decline
-        return self.scalar(value, path, flow=True)
 
     # --- scalars ----------------------------------------------------------------------------------
 
@@ -205,6 +202,19 @@ def _folded(lead: str, text: str, indent: int) -> str:
             column = indent + 1
     last = "\n" + " " * indent + "\\"
     return f'{lead} "' + last.join([*lines, text[start:]]) + '"'
+
+
+def _check_unfolded(scalar: str, column: int) -> None:
+    """Decline a scalar in a flow collection, starting at `column`, that ruamel would fold: a
+    double-quoted one at an inner space past the width, a plain one (conservatively) that has a
+    space and ends past it."""
+    if scalar.startswith('"'):
+        inner = scalar[1:-1]
+        last = inner.rfind(" ", 1, len(inner) - 1)
+        if last > 0 and column + 1 + last > WIDTH:
+            raise _Decline
+    elif " " in scalar and column + len(scalar) > WIDTH:
+        raise _Decline
 
 
 def _double_quoted(text: str) -> str:
