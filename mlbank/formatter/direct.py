@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 from mlbank.formatter.key_order import key_orders
-from mlbank.formatter.layout import FLOW, PROSE, QUOTED, WIDTH, Pattern, matches, pattern_of
+from mlbank.formatter.layout import FLOW, PROSE, QUOTED, WIDTH, Pattern
 from mlbank.formatter.scalars import literal_ok, plain_ok, yaml_printable
 
 _MAX_KEY = 60  # ruamel writes keys up to 128 characters as simple keys; bank keys are short
@@ -50,11 +50,13 @@ class _Writer:
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.orders = key_orders(kind)
+        # The layout's paths for this kind; a path is written as its pattern ("*" for an index).
+        self.flow, self.prose, self.quoted = FLOW[kind], PROSE[kind], QUOTED[kind]
         self.out: list[str] = []
 
     # --- block collections ------------------------------------------------------------------------
 
-    def mapping(self, node: dict[Any, Any], path: tuple[Any, ...], indent: int, first: str) -> None:
+    def mapping(self, node: dict[Any, Any], path: Pattern, indent: int, first: str) -> None:
         """A block mapping whose keys sit at column `indent`; its first key follows `first` (a
         sequence item's dash, or the indentation)."""
         self._check_order(node, path)
@@ -64,7 +66,7 @@ class _Writer:
             lead = (first if i == 0 else " " * indent) + key + ":"
             self.value(value, (*path, key), indent, lead)
 
-    def value(self, value: Any, path: tuple[Any, ...], indent: int, lead: str) -> None:
+    def value(self, value: Any, path: Pattern, indent: int, lead: str) -> None:
         """A mapping's value after `lead` (`key:`), the key at column `indent`."""
         if isinstance(value, (dict, list)):
             if not value:
@@ -87,22 +89,20 @@ class _Writer:
         else:
             self.out.append(self._line(lead + " " + text) + "\n")
 
-    def sequence(self, node: list[Any], path: tuple[Any, ...], dash: int) -> None:
+    def sequence(self, node: list[Any], path: Pattern, dash: int) -> None:
         """A block sequence whose dashes sit at column `dash`."""
-        for i, item in enumerate(node):
-            lead = " " * dash + "- "
-            if isinstance(item, dict) and item and not self._flow(item, (*path, i)):
-                self.mapping(item, (*path, i), dash + 2, lead)
-            elif isinstance(item, (dict, list)) or (
-                isinstance(item, str) and self._literal(item, (*path, i))
-            ):
+        lead, item_path = " " * dash + "- ", (*path, "*")
+        for item in node:
+            if isinstance(item, dict) and item and not self._flow(item, item_path):
+                self.mapping(item, item_path, dash + 2, lead)
+            elif isinstance(item, (dict, list)) or (isinstance(item, str) and self._literal(item, item_path)):
                 raise _Decline  # nested sequences, empty or flow items, literal items: ruamel's
             else:
-                self.out.append(self._line(lead + self.scalar(item, (*path, i), flow=False)) + "\n")
+                self.out.append(self._line(lead + self.scalar(item, item_path, flow=False)) + "\n")
 
-    def _check_order(self, node: dict[Any, Any], path: tuple[Any, ...]) -> None:
+    def _check_order(self, node: dict[Any, Any], path: Pattern) -> None:
         """Keys in the canonical walk's order, or decline (it would reorder them)."""
-        known = self.orders.get(pattern_of(path))
+        known = self.orders.get(path)
         if known is None:
             return
         rank = {name: i for i, name in enumerate(known)}
@@ -113,13 +113,11 @@ class _Writer:
 
     # --- flow collections -------------------------------------------------------------------------
 
-    def _flow(self, value: dict[Any, Any] | list[Any], path: tuple[Any, ...]) -> bool:
+    def _flow(self, value: dict[Any, Any] | list[Any], path: Pattern) -> bool:
         items = value.values() if isinstance(value, dict) else value
-        return matches(path, self._patterns(FLOW)) and not any(isinstance(v, (dict, list)) for v in items)
+        return path in self.flow and not any(isinstance(v, (dict, list)) for v in items)
 
-    def _flow_text(
-        self, value: dict[Any, Any] | list[Any], path: tuple[Any, ...], lead: str, indent: int
-    ) -> str:
+    def _flow_text(self, value: dict[Any, Any] | list[Any], path: Pattern, lead: str, indent: int) -> str:
         """`lead [a, b]` or `lead {k: v, ...}`. After a comma past the width ruamel breaks the line
         and goes on at `indent`."""
         if isinstance(value, dict):
@@ -128,7 +126,7 @@ class _Writer:
             ]
             opening, closing = "{", "}"
         else:
-            entries = [("", self.scalar(v, (*path, i), flow=True)) for i, v in enumerate(value)]
+            entries = [("", self.scalar(v, (*path, "*"), flow=True)) for i, v in enumerate(value)]
             opening, closing = "[", "]"
         text = lead + " " + opening
         column = len(text)
@@ -155,13 +153,13 @@ class _Writer:
 
     # --- scalars ----------------------------------------------------------------------------------
 
-    def _literal(self, text: str, path: tuple[Any, ...]) -> bool:
+    def _literal(self, text: str, path: Pattern) -> bool:
         """The canonical walk's choice of a literal block (in block context)."""
-        if matches(path, self._patterns(QUOTED)):
+        if path in self.quoted:
             return False
-        return ("\n" in text or matches(path, self._patterns(PROSE))) and literal_ok(text)
+        return ("\n" in text or path in self.prose) and literal_ok(text)
 
-    def scalar(self, value: Any, path: tuple[Any, ...], flow: bool) -> str:
+    def scalar(self, value: Any, path: Pattern, flow: bool) -> str:
         """A one-line scalar as the canonical walk styles it and ruamel writes it."""
         if isinstance(value, bool):
             return "true" if value else "false"
@@ -174,12 +172,9 @@ class _Writer:
             return text
         if not isinstance(value, str):
             raise _Decline  # null, or a type the loader does not give
-        if not matches(path, self._patterns(QUOTED)) and plain_ok(value, flow):
+        if path not in self.quoted and plain_ok(value, flow):
             return value
         return _double_quoted(value)
-
-    def _patterns(self, table: dict[str, frozenset[Pattern]]) -> frozenset[Pattern]:
-        return table[self.kind]
 
     @staticmethod
     def _line(text: str) -> str:
