@@ -38,11 +38,11 @@ EXPORTERS: dict[str, Exporter] = {
         "one JSON document, schema/export.schema.json",
     ),
     "csv": Exporter(
-        lambda view, options: [csv_export.render(view, anki_headers=options.anki_headers)],
+        lambda view, options: csv_export.render(view, anki_headers=options.anki_headers),
         True,
         "one row per question (RFC 4180, UTF-8)",
     ),
-    "markdown": Exporter(lambda view, _: [markdown.render(view)], True, "one page in bank order"),
+    "markdown": Exporter(lambda view, _: markdown.render(view), True, "one page in bank order"),
     "anki": Exporter(
         lambda view, _: [anki.render(view)], False, "an .apkg: one note per question, a deck per section"
     ),

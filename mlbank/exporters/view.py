@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -127,7 +128,15 @@ class BankView:
         return next((t for t in self.topics if t.id == topic_id), None)
 
     def entry(self, question_id: str) -> Entry | None:
-        return next((e for e in self.entries if e.question.id == question_id), None)
+        return self._by_id.get(question_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Entry]:
+        """The first entry of each id (looked up per link: a scan each time was quadratic)."""
+        found: dict[str, Entry] = {}
+        for e in self.entries:
+            found.setdefault(e.question.id, e)
+        return found
 
 
 def plan_questions(view: BankView, refs: Sequence[str]) -> list[str]:

@@ -89,3 +89,14 @@ def test_a_failure_after_the_first_piece_leaves_the_earlier_export(
         export("--format", "json", "--out", out, shared_minibank)
     assert out.read_text() == "earlier export\n"
     assert [p.name for p in tmp_path.iterdir()] == ["bank.json"]  # the temporary file is gone
+
+
+def test_csv_and_markdown_come_a_row_and_a_block_at_a_time(real_view: BankView) -> None:
+    from mlbank.exporters import csv_export, markdown
+
+    rows = list(csv_export.render(real_view))
+    assert len(rows) > len(real_view.entries)  # the header, a row per question, the rest
+    assert all(len(row) < 20_000 for row in rows)
+    blocks = list(markdown.render(real_view))
+    assert len(blocks) > 5 * len(real_view.entries)  # headings, prose, facts: block by block
+    assert b"".join(blocks).decode("utf-8") == markdown.render_text(real_view)
