@@ -69,6 +69,11 @@ def _check_usage(request: ExportRequest) -> None:
         raise UsageError("--split works with --format markdown only")
     if request.anki_headers and request.fmt != "csv":
         raise UsageError("--anki-headers works with --format csv only")
+    if request.out == "":  # Path("") is ".": the messages below would name a path nobody gave
+        what = (
+            "a folder for the pages" if request.fmt in FOLDER_EXPORTERS else "a file path (or - for stdout)"
+        )
+        raise UsageError(f"--out '' is empty: give {what}")
     if request.fmt in FOLDER_EXPORTERS:
         _check_folder_out(request.fmt, request.out)
         return
