@@ -56,6 +56,15 @@ def test_a_synthetic_bank_streams_to_the_whole_documents_bytes(synthetic_view: B
     assert streamed(synthetic_view, jobs) == whole(synthetic_view)
 
 
+def test_the_command_writes_the_whole_documents_bytes_for_the_real_bank(
+    real_view: BankView, tmp_path: Path
+) -> None:
+    out = tmp_path / "bank.json"
+    run = export("--format", "json", "--out", out, REAL_BANK)
+    assert run.code == 0, run.output
+    assert out.read_bytes() == whole(real_view)
+
+
 def test_line_separators_inside_strings_do_not_break_the_indentation(real_view: BankView) -> None:
     # json.dumps writes U+2028, U+0085 and form feeds as they are (ensure_ascii=False): a line splitter
     # that knows them (str.splitlines, textwrap.indent) would indent inside the string.
