@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_bytes(path: Path, data: bytes) -> None:
+def write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write the chunks in order as the new `path`. They are written as they come (an exporter
+    streams a large document without holding it); an exception while producing or writing them
+    leaves `path` as it was."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         if path.exists():
@@ -25,6 +30,10 @@ def write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    write_chunks(path, (data,))
 
 
 def write_text(path: Path, text: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -728,3 +729,31 @@ def test_fmt_keeps_comments_or_refuses(text: str, kind: str) -> None:
     assert format_text(once, kind) == once
     assert difference(fmt.intended(data, source_nodes, kind), parse_yaml(once)[0], ()) is None
     assert not Counter(comments_in(text)) - Counter(comments_in(once))
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        # a block mapping at a path fmt writes as {...}, holding a | block (was StopIteration)
+        (
+            "id: q01\nworked:\n  - expr: x\n    domain:\n      eps: |\n        a\n        b\n",
+            "worked[0].domain.eps",
+        ),
+        # a block sequence at a path fmt writes as [...], holding a | block
+        ("id: q01\ntopics:\n  - |\n    two\n    lines\n", "topics[0]"),
+    ],
+)
+def test_a_block_where_fmt_writes_a_flow_collection_is_refused_clearly(text: str, where: str) -> None:
+    expected = f"{where} is a | block inside a collection that fmt writes in flow style"
+    with pytest.raises(FormatError, match=re.escape(expected)):
+        format_text(text, "question")
+
+
+def test_a_block_in_a_flow_path_is_reported_and_left_untouched(minibank: Path) -> None:
+    target = minibank / "questions/screening/q02-flow.yaml"
+    target.write_text("id: q02\nworked:\n  - expr: x\n    domain:\n      eps: |\n        a\n        b\n")
+    before = target.read_bytes()
+    code, out = run("fmt", str(target), cwd=minibank)
+    assert code == 1 and "internal error" not in out
+    assert "not formatted: worked[0].domain.eps is a | block" in out
+    assert target.read_bytes() == before

@@ -14,16 +14,16 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from mlbank import exit_codes, reporters
-from mlbank.atomic import write_bytes, write_text
-from mlbank.bank import Bank
+from mlbank.atomic import write_chunks, write_text
 from mlbank.commands import CommandResult
 from mlbank.commands.lint import LintOptions, lint_session, open_session
 from mlbank.config import find_config
+from mlbank.engine.session import Session
 from mlbank.exit_codes import UsageError
 from mlbank.exporters import EXPORTERS, FOLDER_EXPORTERS, ExportOptions, markdown
 from mlbank.exporters.json_export import ClaimFailure
@@ -54,13 +54,14 @@ def run_export(request: ExportRequest) -> CommandResult:
         raise UsageError(str(exc)) from None
     config = find_config(Path.cwd())
     root = bank_root(request.bank, config)
-    run = lint_session(root, config, LintOptions())  # the lint caches answer when nothing changed
-    refusal = _lint_errors(run.findings)
+    # The lint caches answer when nothing changed; a lint's own session is dropped here (its
+    # per-file results are not needed again), and a new one reads the documents for the export.
+    refusal = _lint_errors(lint_session(root, config, LintOptions()).findings)
     if refusal:
         return CommandResult(exit_codes.FINDINGS, refusal)
-    session = run.session or open_session(root, config, LintOptions())
+    session = open_session(root, config, LintOptions())
     # The claims the lint checked are in the claims cache: the exporters read their verdicts there.
-    return _export(request, session.bank(), filters, session.claims_cache, config.review_max_age)
+    return _export(request, session, filters, config.review_max_age)
 
 
 def _check_usage(request: ExportRequest) -> None:
@@ -68,6 +69,11 @@ def _check_usage(request: ExportRequest) -> None:
         raise UsageError("--split works with --format markdown only")
     if request.anki_headers and request.fmt != "csv":
         raise UsageError("--anki-headers works with --format csv only")
+    if request.out == "":  # Path("") is ".": the messages below would name a path nobody gave
+        what = (
+            "a folder for the pages" if request.fmt in FOLDER_EXPORTERS else "a file path (or - for stdout)"
+        )
+        raise UsageError(f"--out '' is empty: give {what}")
     if request.fmt in FOLDER_EXPORTERS:
         _check_folder_out(request.fmt, request.out)
         return
@@ -96,25 +102,30 @@ def _lint_errors(findings: list[Finding]) -> str:
 
 
 def _export(
-    request: ExportRequest, bank: Bank, filters: Filters, cache: Path | None, review_max_age: int | None
+    request: ExportRequest, session: Session, filters: Filters, review_max_age: int | None
 ) -> CommandResult:
+    # The question documents are read one at a time and only their models kept (build_view): the
+    # bank's full documents at 10,000 questions would be over 300 MB.
     try:
-        view = build_view(bank, filters, review_max_age)
+        view = build_view(
+            session.bank(questions=False), filters, review_max_age, questions=session.questions()
+        )
     except FilterError as exc:
         raise UsageError(str(exc)) from None
-    options = ExportOptions(anki_headers=request.anki_headers, claims_cache=cache)
+    options = ExportOptions(anki_headers=request.anki_headers, claims_cache=session.claims_cache)
     if request.fmt in FOLDER_EXPORTERS:
         return _export_folder(request, view, options)
     try:
-        data = EXPORTERS[request.fmt].render(view, options) if request.out is not None else b""
+        data = EXPORTERS[request.fmt].render(view, options) if request.out is not None else ()
         pages = markdown.render_pages(view) if request.split is not None else {}
     except ClaimFailure as exc:
         return CommandResult(exit_codes.FINDINGS, f"{exc}\nNot exported: a worked number does not hold.")
     return _write(request, data, pages, len(view.entries))
 
 
-def _write(request: ExportRequest, data: bytes, pages: dict[str, str], count: int) -> CommandResult:
-    """Write everything rendered; stdout output is returned for cli_commands.py to print."""
+def _write(request: ExportRequest, data: Iterable[bytes], pages: dict[str, str], count: int) -> CommandResult:
+    """Write everything rendered, the one file as its pieces come; stdout output is returned for
+    cli_commands.py to print."""
     done: list[str] = []
     try:
         if request.split is not None:
@@ -124,9 +135,9 @@ def _write(request: ExportRequest, data: bytes, pages: dict[str, str], count: in
                 write_text(target, text)
             done.append(f"wrote {len(pages)} pages to {request.split}")
         if request.out == STDOUT:
-            return CommandResult(exit_codes.OK, data.decode("utf-8"))
+            return CommandResult(exit_codes.OK, b"".join(data).decode("utf-8"))
         if request.out is not None:
-            write_bytes(Path(request.out), data)
+            write_chunks(Path(request.out), data)
             done.append(f"wrote {count} question{'' if count == 1 else 's'} to {request.out}")
     except OSError as exc:
         return CommandResult(

@@ -154,7 +154,18 @@ def _in_workers(
 
 
 def _format_shard(jobs: list[Job], cwd: Path, options: FmtOptions) -> list[Outcome]:
-    return [_format_one(path, blob, cwd, options) for path, blob in jobs]
+    from mlbank.formatter import schema_header
+
+    # The schema line depends only on the folder (finding it stats every folder up to the project
+    # root: a quarter of a canonical file's time when done per file), so it is looked up once each.
+    headers: dict[tuple[Path, str], str] = {}
+    outcomes = []
+    for path, blob in jobs:
+        kind = kind_of(path)
+        if (path.parent, kind) not in headers:
+            headers[path.parent, kind] = schema_header(path, kind)
+        outcomes.append(_format_one(path, blob, cwd, options, headers[path.parent, kind]))
+    return outcomes
 
 
 def _cache(cwd: Path) -> FmtCache | None:
@@ -167,9 +178,10 @@ def _cache(cwd: Path) -> FmtCache | None:
         return None  # files given by path are formatted without reading the configuration
 
 
-def _format_one(path: Path, blob: bytes | None, cwd: Path, options: FmtOptions) -> Outcome:
-    """Format one file (`blob`: the bytes the cache was asked about, None without a cache)."""
-    from mlbank.formatter import FormatError, format_text, schema_header
+def _format_one(path: Path, blob: bytes | None, cwd: Path, options: FmtOptions, header: str) -> Outcome:
+    """Format one file (`blob`: the bytes the cache was asked about, None without a cache), adding
+    the schema line `header` if it has none."""
+    from mlbank.formatter import FormatError, format_text
 
     kind = kind_of(path)
     display = display_path(path, cwd)
@@ -178,7 +190,7 @@ def _format_one(path: Path, blob: bytes | None, cwd: Path, options: FmtOptions) 
         assert problem is not None
         return Outcome("failed", [f"{display}: not formatted: {problem.message}"])
     try:
-        new = format_text(text, kind, schema_header(path, kind))
+        new = format_text(text, kind, header)
     except FormatError as exc:
         return Outcome("failed", [f"{display}: not formatted: {exc}"])
     if new == text and not _has_bom(path):

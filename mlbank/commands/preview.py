@@ -47,7 +47,7 @@ from mlbank.exporters.site import (
     is_safe_id,
     question_page,
 )
-from mlbank.exporters.view import BankView, Entry, natural_key
+from mlbank.exporters.view import BankView, Entry, claim_specs, natural_key
 from mlbank.finding import Finding
 from mlbank.model import BankMeta, Claim, CompanyNote, Practice, Question, Rubric, Topic, TopicsFile
 from mlbank.paths import BANK_FILE, QUESTIONS_DIR, question_files
@@ -167,7 +167,8 @@ def _entries(bank: Bank, files: list[Path], config: Config) -> tuple[Entry, ...]
         taken.add(question.id)
         state = review_state(doc.data if isinstance(doc.data, dict) else {})
         current = state.verdict(date.today(), config.review_max_age) == "current"
-        entries.append(Entry(doc, question, state.stamp, current))
+        claims = claim_specs(doc, question) if isinstance(doc.model, Question) else ()  # salvaged: none
+        entries.append(Entry(doc, question, state.stamp, current, claims))
     order = {s.id: i for i, s in enumerate(_meta(bank).sections)}
     return tuple(
         sorted(entries, key=lambda e: (order.get(e.question.section, -1), natural_key(e.question.id)))

@@ -46,11 +46,12 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlbank.bank import Bank, display_path, load_questions, validator
+from mlbank.bank import Bank, display_path, validator
 from mlbank.engine.bankwide import BankWide
 from mlbank.engine.claims import ClaimBook
 from mlbank.engine.policy import Selection, uses_claims
@@ -236,19 +237,27 @@ class Session:
             return []
         return self._stage.claims(self._results.values())
 
-    def bank(self) -> Bank:
-        """The bank's full documents (models included), unsaved texts honoured."""
+    def bank(self, *, questions: bool = True) -> Bank:
+        """The bank's full documents (models included), unsaved texts honoured; without its
+        questions when `questions` is false (a caller that reads them one at a time: questions())."""
         if self._loaded is not None:
-            return self._loaded
+            return self._loaded if questions else replace(self._loaded, questions=())
         meta, topics = (
             self._load(self.root / BANK_FILE, "bank"),
             self._load(self.root / TOPICS_FILE, "topics"),
         )
-        files = self._files()
-        on_disk = [f for f in files if f not in self._texts]
-        loaded = dict(zip(on_disk, load_questions(on_disk, self.base), strict=True))
-        docs = tuple(loaded[f] if f in loaded else self._load(f, "question") for f in files)
-        return Bank(self.root, meta, topics, tuple(d for d in docs if d is not None))
+        return Bank(self.root, meta, topics, tuple(self.questions()) if questions else ())
+
+    def questions(self) -> Iterator[Document]:
+        """The question files' full documents in bank order, loaded one at a time as they are asked
+        for, so a caller that drops each one (the export) never holds the whole bank's."""
+        if self._loaded is not None:
+            yield from self._loaded.questions
+            return
+        for path in self._files():
+            doc = self._load(path, "question")
+            if doc is not None:
+                yield doc
 
     # --- files --------------------------------------------------------------------------------
 

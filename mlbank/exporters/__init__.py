@@ -1,14 +1,14 @@
 """Exporters: one module per format, registered in one dict.
 
 Each exporter turns a BankView (the linted bank's metadata and selected questions, in bank order)
-into the bytes of one file (a folder exporter, such as the HTML site: the bytes of every file of a
-folder); it never writes files or prints. mlbank/commands/export.py picks one by name, and writes its
-output atomically.
+into the bytes of one file, in pieces that are written as they come (a folder exporter, such as the
+HTML site: the bytes of every file of a folder); it never writes files or prints.
+mlbank/commands/export.py picks one by name, and writes its output atomically.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -21,17 +21,19 @@ from mlbank.exporters.view import BankView
 class ExportOptions:
     anki_headers: bool = False  # csv: Anki's text-import header lines and HTML cells
     claims_cache: Path | None = None  # json: verdicts lint already computed in this run
+    jobs: int | None = None  # json: processes rendering the questions; None: one per core
 
 
 class Exporter(NamedTuple):
-    render: Callable[[BankView, ExportOptions], bytes]
+    # The file's bytes in order; an error (a worked number that does not hold) comes before any.
+    render: Callable[[BankView, ExportOptions], Iterable[bytes]]
     text: bool  # can go to stdout
     summary: str
 
 
 EXPORTERS: dict[str, Exporter] = {
     "json": Exporter(
-        lambda view, options: json_export.render(view, options.claims_cache),
+        lambda view, options: json_export.render(view, options.claims_cache, options.jobs),
         True,
         "one JSON document, schema/export.schema.json",
     ),
@@ -42,7 +44,7 @@ EXPORTERS: dict[str, Exporter] = {
     ),
     "markdown": Exporter(lambda view, _: markdown.render(view), True, "one page in bank order"),
     "anki": Exporter(
-        lambda view, _: anki.render(view), False, "an .apkg: one note per question, a deck per section"
+        lambda view, _: [anki.render(view)], False, "an .apkg: one note per question, a deck per section"
     ),
 }
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from mlbank.exporters.anki import FIELDS, NOTE_TYPE_NAME, deck_name, fields, note_guid, tags
 from mlbank.exporters.view import BankView
@@ -54,11 +55,8 @@ LIST_SEPARATOR = ";"
 TAG_SEPARATOR = " "
 
 
-def render(view: BankView, *, anki_headers: bool = False) -> bytes:
-    return render_text(view, anki_headers=anki_headers).encode("utf-8")
-
-
-def render_text(view: BankView, *, anki_headers: bool = False) -> str:
+def render(view: BankView, *, anki_headers: bool = False) -> Iterator[bytes]:
+    """The file's bytes a row at a time (the header, then one row per question)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
     if anki_headers:
@@ -67,7 +65,20 @@ def render_text(view: BankView, *, anki_headers: bool = False) -> str:
         writer.writerow(COLUMNS)
     for question in view.questions:
         writer.writerow(row(view, question, html=anki_headers))
-    return buffer.getvalue()
+        yield _taken(buffer)
+    yield _taken(buffer)
+
+
+def render_text(view: BankView, *, anki_headers: bool = False) -> str:
+    return b"".join(render(view, anki_headers=anki_headers)).decode("utf-8")
+
+
+def _taken(buffer: io.StringIO) -> bytes:
+    """What the buffer holds, encoded; the buffer is emptied."""
+    data = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return data
 
 
 def row(view: BankView, q: Question, *, html: bool = False) -> list[str]:

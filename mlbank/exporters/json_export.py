@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from pydantic import BaseModel
 
 from mlbank.claims.errors import ClaimError
 from mlbank.claims.stated import parse_stated
@@ -31,28 +34,43 @@ from mlbank.exporters.json_model import (
     ExportSection,
     ExportTopic,
 )
+from mlbank.exporters.parts import rendered
 from mlbank.exporters.view import BankView, Entry, plan_questions
-from mlbank.model import Claim, Question
+from mlbank.model import Question
 from mlbank.render import inline_html, plain_html, to_html
-
-if TYPE_CHECKING:
-    from mlbank.claims import ClaimSpec
 
 
 class ClaimFailure(Exception):
     """A worked number that does not hold: exporting it would publish a wrong number."""
 
 
-def render(view: BankView, cache_dir: Path | None = None) -> bytes:
-    return render_text(view, cache_dir).encode("utf-8")
+def render(view: BankView, cache_dir: Path | None = None, jobs: int | None = None) -> Iterator[bytes]:
+    """The document's UTF-8 text in pieces, the questions a part at a time (see mlbank.exporters.parts):
+    joined, exactly the text of `document` as `_dumps` writes it. Worked numbers are computed before
+    the first piece, so a number that does not hold (ClaimFailure) stops the export before it writes."""
+    values = computed_values(view.entries, cache_dir)
+    targets = Targets.of(view)
+    head = Export(
+        schema_version=SCHEMA_VERSION,
+        bank=bank_info(view),
+        sections=sections(view),
+        topics=topics(view),
+        questions=[],
+    )
+
+    def render_part(start: int, stop: int) -> str:
+        entries = view.entries[start:stop]
+        return ",\n".join(_item(_question(e, values[e.question.id], targets)) for e in entries)
+
+    return _pieces(head, rendered(render_part, len(view.entries), jobs))
 
 
 def render_text(view: BankView, cache_dir: Path | None = None) -> str:
-    data = integral(document(view, cache_dir).model_dump(mode="json"))
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return b"".join(render(view, cache_dir)).decode("utf-8")
 
 
 def document(view: BankView, cache_dir: Path | None = None) -> Export:
+    """The whole document as one model (what `render` writes a part at a time)."""
     values = computed_values(view.entries, cache_dir)
     targets = Targets.of(view)
     return Export(
@@ -62,6 +80,36 @@ def document(view: BankView, cache_dir: Path | None = None) -> Export:
         topics=topics(view),
         questions=[_question(e, values[e.question.id], targets) for e in view.entries],
     )
+
+
+def dumps(model: BaseModel) -> str:
+    """A model as the export writes JSON: two-space indents, UTF-8 as is, integral numbers as ints."""
+    return json.dumps(integral(model.model_dump(mode="json")), indent=2, ensure_ascii=False)
+
+
+# `questions` is the document's last key, and each question an item of that list: json.dumps writes
+# an item at the list's depth by indenting every line of the item's own text, which only the
+# document's structure breaks into lines (a newline inside a string is written `\n`).
+_EMPTY_LIST_END = '"questions": []\n}'
+_ITEM_INDENT = "    "
+
+
+def _pieces(head: Export, parts: Iterator[str]) -> Iterator[bytes]:
+    text = dumps(head)
+    assert text.endswith(_EMPTY_LIST_END), "questions must stay the document's last key"
+    opening = text[: -len("[]\n}")]
+    first = next(parts, None)
+    if first is None:
+        yield (text + "\n").encode("utf-8")
+        return
+    yield f"{opening}[\n{first}".encode()
+    for part in parts:
+        yield f",\n{part}".encode()
+    yield b"\n  ]\n}\n"
+
+
+def _item(question: ExportQuestion) -> str:
+    return _ITEM_INDENT + dumps(question).replace("\n", "\n" + _ITEM_INDENT)
 
 
 def bank_info(view: BankView) -> ExportBankInfo:
@@ -205,23 +253,14 @@ def computed_values(
     """Question id -> (value, rounded) per claim, computed in one worker run for the whole export."""
     from mlbank.claims import check_claims
 
-    located = [(e, i, claim) for e in entries for i, claim in enumerate(e.question.worked)]
-    verdicts = check_claims([claim_spec(e, i, c) for e, i, c in located], cache_dir) if located else []
+    located = [(e, i, spec) for e in entries for i, spec in enumerate(e.claims)]
+    verdicts = check_claims([spec for _, _, spec in located], cache_dir) if located else []
     values: dict[str, list[tuple[str | None, str | None]]] = {e.question.id: [] for e in entries}
     for (entry, i, _), verdict in zip(located, verdicts, strict=True):
         if verdict.status != "holds":
             raise ClaimFailure(f"{entry.doc.display}: worked[{i}]: {verdict.message}")
         values[entry.question.id].append((verdict.value, verdict.rounded))
     return values
-
-
-def claim_spec(entry: Entry, index: int, claim: Claim) -> ClaimSpec:
-    """The claims engine's input; `where` values keep their YAML text, so `0.10` is not 0.1."""
-    from mlbank.worked import spec_of
-
-    spec = spec_of(entry.doc, index, claim.model_dump())
-    assert spec is not None  # a validated Claim always has the shape spec_of needs
-    return spec
 
 
 def integral(node: Any) -> Any:

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from mlbank.exporters.json_model import SCHEMA_VERSION
@@ -95,21 +95,32 @@ class Links:
 # --- entry points ---------------------------------------------------------------------------------
 
 
-def render(view: BankView) -> bytes:
-    return render_text(view).encode("utf-8")
+def render(view: BankView) -> Iterator[bytes]:
+    """The single page's bytes, a block at a time (what `_page` joins, written as it comes)."""
+    first = True
+    for block in _blocks(view):
+        if block:
+            yield (block if first else "\n\n" + block).encode("utf-8")
+            first = False
+    yield b"\n"
 
 
 def render_text(view: BankView) -> str:
     """The single page."""
+    return _page(_blocks(view))
+
+
+def _blocks(view: BankView) -> Iterator[str]:
     links = Links(_places(view, split=False))
-    blocks = [*_front(view), *_contents(view, links)]
+    yield from _front(view)
+    yield from _contents(view, links)
     for section in view.sections_present:
-        blocks += _section(view, links, section, level=2)
-    blocks += [_anchor("index"), _heading(2, PARTS["index"])]
+        yield from _section(view, links, section, level=2)
+    yield from [_anchor("index"), _heading(2, PARTS["index"])]
     for topic in view.topics:
-        blocks += _topic(view, links, topic, level=3)
-    blocks += [*_reference_parts(view, links, level=2), _bank_comment(view)]
-    return _page(blocks)
+        yield from _topic(view, links, topic, level=3)
+    yield from _reference_parts(view, links, level=2)
+    yield _bank_comment(view)
 
 
 def render_pages(view: BankView) -> dict[str, str]:
@@ -145,7 +156,7 @@ def _places(view: BankView, *, split: bool) -> dict[str, tuple[str, str]]:
     return places
 
 
-def _page(blocks: list[str]) -> str:
+def _page(blocks: Iterable[str]) -> str:
     return "\n\n".join(b for b in blocks if b) + "\n"
 
 
@@ -199,13 +210,12 @@ def _index_page(view: BankView, links: Links) -> str:
 # --- sections and questions -----------------------------------------------------------------------
 
 
-def _section(view: BankView, links: Links, section: Section, level: int) -> list[str]:
-    blocks = [_anchor(f"section-{section.id}"), _heading(level, section.title), f"> {cheat_line(section)}"]
+def _section(view: BankView, links: Links, section: Section, level: int) -> Iterator[str]:
+    yield from [_anchor(f"section-{section.id}"), _heading(level, section.title), f"> {cheat_line(section)}"]
     if section.description:
-        blocks.append(section.description.rstrip("\n"))
+        yield section.description.rstrip("\n")
     for entry in view.in_section(section.id):
-        blocks += _question(view, links, entry, level + 1)
-    return blocks
+        yield from _question(view, links, entry, level + 1)
 
 
 def cheat_line(section: Section) -> str:

@@ -145,7 +145,7 @@ def _check_ids(site: Site) -> None:
     build has topic pages) topic ids name files; section ids only name fragments (`#section-<id>`)."""
     root = site.view.root
     for entry in site.view.entries:
-        where = _Where(entry.doc.display, entry.doc.text)
+        where = _Where(entry.doc.display, entry.doc.source())
         _check_id("question id", entry.question.id, where, page=question_page("<id>"))
     if site.topic_pages and site.view.topics:
         where = _Where.of(root / TOPICS_FILE)

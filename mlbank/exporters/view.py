@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlbank.bank import Bank
-from mlbank.loader import Document
+from mlbank.loader import Document, Reparsed
 from mlbank.model import BankMeta, Question, Section, Topic
 from mlbank.review import Stamp, review_state
+
+if TYPE_CHECKING:
+    from mlbank.claims import ClaimSpec
 
 FILTER_KEYS = ("section", "topic", "company")
 REVIEWED = "reviewed"  # the one filter without a value
@@ -73,13 +78,24 @@ class Filters:
 
 @dataclass(frozen=True)
 class Entry:
-    """One selected question with the file it came from (for raw claim text and its history), and
-    its review: the newest trusted stamp and whether it is current."""
+    """One selected question with the file it came from (its path and display name; doc.source()
+    reads its text), its review (the newest trusted stamp and whether it is current), and its
+    worked numbers as the claims engine reads them (`where` values keep their YAML text)."""
 
     doc: Document
     question: Question
     stamp: Stamp | None = None
     review_current: bool = False
+    claims: tuple[ClaimSpec, ...] = ()
+
+
+def claim_specs(doc: Document, question: Question) -> tuple[ClaimSpec, ...]:
+    """The specs of a validated question's worked numbers; `doc` must still hold its positions."""
+    from mlbank.worked import spec_of
+
+    specs = tuple(spec_of(doc, i, claim.model_dump()) for i, claim in enumerate(question.worked))
+    assert all(s is not None for s in specs)  # a validated Claim always has the shape spec_of needs
+    return specs  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -112,7 +128,15 @@ class BankView:
         return next((t for t in self.topics if t.id == topic_id), None)
 
     def entry(self, question_id: str) -> Entry | None:
-        return next((e for e in self.entries if e.question.id == question_id), None)
+        return self._by_id.get(question_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Entry]:
+        """The first entry of each id (looked up per link: a scan each time was quadratic)."""
+        found: dict[str, Entry] = {}
+        for e in self.entries:
+            found.setdefault(e.question.id, e)
+        return found
 
 
 def plan_questions(view: BankView, refs: Sequence[str]) -> list[str]:
@@ -162,10 +186,18 @@ def natural_key(question_id: str) -> tuple[str, int]:
 
 
 def build_view(
-    bank: Bank, filters: Filters, review_max_age: int | None = None, today: date | None = None
+    bank: Bank,
+    filters: Filters,
+    review_max_age: int | None = None,
+    today: date | None = None,
+    questions: Iterable[Document] | None = None,
 ) -> BankView:
     """The selected questions of a bank that has passed lint (so every model is present); a review
-    older than `review_max_age` days on `today` is not current."""
+    older than `review_max_age` days on `today` is not current.
+
+    The question documents are `bank.questions`, or `questions` when given (the export passes the
+    session's, loaded one at a time): each entry keeps only its document's path, never its text,
+    positions or data, so a view of 10,000 questions holds their models and little more."""
     if bank.meta is None or not isinstance(bank.meta.model, BankMeta):
         raise FilterError(f"{bank.root}: bank.yaml is missing or invalid; run `mlbank lint`")
     meta: BankMeta = bank.meta.model
@@ -173,9 +205,8 @@ def build_view(
     _check_values(filters, meta, topics)
     order = {s.id: i for i, s in enumerate(meta.sections)}
     day = today or date.today()
-    entries = [
-        _entry(d, d.model, day, review_max_age) for d in bank.questions if isinstance(d.model, Question)
-    ]
+    docs = bank.questions if questions is None else questions
+    entries = [_entry(d, d.model, day, review_max_age) for d in docs if isinstance(d.model, Question)]
     entries.sort(key=lambda e: (order.get(e.question.section, len(order)), natural_key(e.question.id)))
     kept = tuple(
         e for e in entries if filters.keeps(e.question) and (e.review_current or not filters.reviewed)
@@ -187,7 +218,14 @@ def build_view(
 
 def _entry(doc: Document, question: Question, today: date, max_age: int | None) -> Entry:
     state = review_state(doc.data if isinstance(doc.data, dict) else {})
-    return Entry(doc, question, state.stamp, state.verdict(today, max_age) == "current")
+    current = state.verdict(today, max_age) == "current"
+    return Entry(_file_only(doc), question, state.stamp, current, claim_specs(doc, question))
+
+
+def _file_only(doc: Document) -> Document:
+    """`doc` without its contents: its path and display name stay, and its text is read from the
+    file again only if asked for (doc.source(): the site, to say where a refused id is written)."""
+    return replace(doc.slim(frozenset()), text="", nodes=Reparsed(path=doc.path))
 
 
 def _check_values(filters: Filters, meta: BankMeta, topics: list[Topic]) -> None:

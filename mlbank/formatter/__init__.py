@@ -43,9 +43,12 @@ The parts, each depending only on those listed before it:
 - `comments`: reading comments off values and writing them back after restyling and reordering;
 - `canon`: the canonical walk over a round-trip tree;
 - `compare`: the proof a result must pass (the intended data, every comment);
+- `direct`: the same text as `render` for the layouts bank files use, written without ruamel (or
+  None: not decided there);
 - this module: the entry points, `format_text` for files and `render` for new data, and
   `is_canonical`, which recognises a file already in canonical form without the round trip: its
-  safely loaded data needs no repair and `render`s back to the file byte for byte.
+  safely loaded data needs no repair and `render`s back to the file byte for byte (`direct` writes
+  that text when it can).
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from typing import Any, NamedTuple
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from mlbank.formatter import direct
 from mlbank.formatter.canon import canonicalize
 from mlbank.formatter.compare import changed_data, difference, intended, lost_comment
 from mlbank.formatter.emitter import round_trip
@@ -111,10 +115,12 @@ def is_canonical(text: str, kind: str, header: str | None = None) -> bool:
         return False
     if difference(intended(source.data, source.nodes, kind), source.data, ()) is not None:
         return False  # a repair would change it: trailing whitespace, a number where text belongs
-    try:
-        rendered = render(source.data, kind, source.header or header)
-    except (FormatError, YAMLError, RecursionError):
-        return False
+    rendered = direct.render(source.data, kind, source.header or header)  # ruamel's text, quickly
+    if rendered is None:
+        try:
+            rendered = render(source.data, kind, source.header or header)
+        except (FormatError, YAMLError, RecursionError):
+            return False
     return rendered == text
 
 

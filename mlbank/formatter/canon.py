@@ -132,7 +132,7 @@ class _Canon:
         if allow_block and self._literal(text, path):
             return LiteralScalarString(text)
         if is_block(value) and ("\n" in text or matches(path, PROSE[self.kind])) and text:
-            raise FormatError(why_not_block(text, path))  # never turn a block into a quoted scalar
+            raise FormatError(why_not_block(text, path, flow))  # never turn a block into a quoted scalar
         if plain_ok(text, flow):
             return PlainScalarString(text)
         return DoubleQuotedScalarString(text)

@@ -94,10 +94,17 @@ def yaml_printable(ch: str) -> bool:
     return ("\x20" <= ch <= "\x7e" or wide) and ch not in _BREAKLIKE
 
 
-def why_not_block(text: str, path: tuple[Any, ...]) -> str:
-    """Why a text written as a block cannot stay one."""
+def why_not_block(text: str, path: tuple[Any, ...], flow: bool) -> str:
+    """Why a text written as a block cannot stay one: it stands where the canonical form has a flow
+    collection (`flow`: no block can stand inside `[...]` or `{...}`), or it holds a character no
+    block can."""
     from mlbank.rules.base import dotted
 
+    if flow:
+        return (
+            f"{dotted(path)} is a | block inside a collection that fmt writes in flow style ([...] "
+            "or {...}), where no block can stand: write the value on one line"
+        )
     char = next(ch for ch in text if not (ch in "\t\n" or yaml_printable(ch)))
     return (
         f"{dotted(path)} holds U+{ord(char):04X} (a control character, line separator or byte-order "

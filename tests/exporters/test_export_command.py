@@ -176,3 +176,15 @@ def test_a_worked_number_that_does_not_hold_is_not_exported(minibank: Path, tmp_
     run = export("--format", "json", "--out", out, minibank)
     assert run.code == 1 and "q01-log-loss.yaml" in run.output and "Not exported" in run.output
     assert out.read_text() == "earlier export\n"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "message"),
+    [
+        ("html", "--out '' is empty: give a folder for the pages"),
+        ("json", "--out '' is empty: give a file path"),
+    ],
+)
+def test_an_empty_out_is_named_as_given(fmt: str, message: str, shared_minibank: Path) -> None:
+    run = export("--format", fmt, "--out", "", shared_minibank)
+    assert run.code == 2 and message in run.output and "--out ." not in run.output
