@@ -157,3 +157,33 @@ def test_jobs_option(broken_bank: Path) -> None:
     assert one.output == two.output and "MB500" in two.output
     refused = invoke("lint", "--jobs", "0", str(broken_bank))
     assert refused.exit_code == 2 and "--jobs" in refused.output
+
+
+@needs_fork
+def test_workers_start_from_a_fork_server_while_other_threads_run(
+    broken_bank: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fork copies only the forking thread, and a lock another thread holds stays held in the
+    child for ever; an editor server has threads, so its workers come from a fork server."""
+    import multiprocessing
+    import threading
+
+    methods: list[str | None] = []
+    real = multiprocessing.get_context
+
+    def spy(method: str | None = None) -> object:
+        methods.append(method)
+        return real(method)
+
+    serial = _lines(lint_root(broken_bank, Selection(), jobs=1))
+    monkeypatch.setattr(multiprocessing, "get_context", spy)
+    assert _lines(lint_root(broken_bank, Selection(), jobs=2)) == serial
+    held, release = threading.Lock(), threading.Event()
+    other = threading.Thread(target=lambda: held.acquire() and release.wait(), daemon=True)
+    other.start()
+    try:
+        assert _lines(lint_root(broken_bank, Selection(), jobs=2)) == serial
+    finally:
+        release.set()
+        other.join()
+    assert methods == ["fork", "forkserver"]

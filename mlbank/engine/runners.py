@@ -7,9 +7,12 @@ sessions can run at once. The parent never holds every full document, which keep
 bank grows.
 
 Workers are forked (Linux only): a fork shares the parent's imported modules, so a worker starts in
-milliseconds instead of re-importing pydantic and ruamel. Fork happens before any thread exists in
-the parent (the claims thread starts after the workers are done). Elsewhere, and for small banks,
-everything runs here.
+milliseconds instead of re-importing pydantic and ruamel. A fork copies only the forking thread, and
+any lock another thread held at that moment stays held in the child for ever (seen: an editor
+server's lint hung). So a process that runs other threads (the editor server, a CLI lint with a
+claims batch in flight) starts its workers from a fork server instead: a clean single-threaded
+process that imports this module once and forks the workers from there. Elsewhere, and for small
+banks, everything runs here.
 """
 
 from __future__ import annotations
@@ -89,7 +92,10 @@ def _run_workers(jobs: int, shards: list[Shard]) -> list[list[FileResult]] | Non
     gc.freeze()
     try:
         try:
-            context = multiprocessing.get_context("fork")
+            context = multiprocessing.get_context(_start_method())
+            if context.get_start_method() == "forkserver":
+                # imported once by the fork server, so each worker forked from it starts warm
+                context.set_forkserver_preload(["mlbank.engine.runners"])
             pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker)
         except (OSError, ValueError, ImportError):  # no fork, no semaphores (/dev/shm): one process then
             return None
@@ -103,6 +109,13 @@ def _run_workers(jobs: int, shards: list[Shard]) -> list[list[FileResult]] | Non
                 ) from None
     finally:
         gc.unfreeze()
+
+
+def _start_method() -> str:
+    """ "fork" while this is the process's only thread; else a fork server (see the docstring)."""
+    import threading
+
+    return "fork" if threading.active_count() == 1 else "forkserver"
 
 
 def _start_worker() -> None:

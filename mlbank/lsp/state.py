@@ -44,9 +44,9 @@ class BankState:
         selection = selection_from(config, LintOptions())
         # The CLI's claims cache is shared: a verdict proven once is not proven again by either.
         claims = cache_dir_for(config.root) / "claims"
-        # jobs=1: the engine forks its per-file workers only where no thread runs, and a server has
-        # threads (pygls's loop and pool, the linter): a fork there could copy a held lock and hang.
-        return cls(root, Session(root, selection, claims_cache=claims, jobs=1))
+        # A server has threads (pygls's loop and pool, the linter), so the engine starts any per-file
+        # workers from a fork server, never by forking this process (mlbank.engine.runners).
+        return cls(root, Session(root, selection, claims_cache=claims))
 
     def holds(self, path: Path) -> bool:
         """Whether `path` (absolute, real) is a file of this bank."""
