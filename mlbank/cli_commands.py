@@ -432,6 +432,18 @@ def cache_clean() -> None:
     click.echo(f"removed {directory}" if clean(directory) else f"no cache at {directory}")
 
 
+# --- lsp ------------------------------------------------------------------------------------------
+
+
+@cli.command("lsp")
+def lsp_command() -> None:
+    """Serve the Language Server Protocol over stdin/stdout, for editors: diagnostics as you type,
+    formatting, workspace symbols. Banks are found under the editor's workspace folders."""
+    from mlbank.lsp.server import run
+
+    run()
+
+
 # --- helpers --------------------------------------------------------------------------------------
 
 

@@ -7,17 +7,19 @@ this.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import NamedTuple
 
-from mlbank.config import Config
+from mlbank.config import Config, find_config
 from mlbank.exit_codes import UsageError
-from mlbank.paths import BANK_FILE, TOPICS_FILE, find_bank, question_files
+from mlbank.paths import BANK_FILE, TOPICS_FILE, find_bank, question_files, real_path
 
 __all__ = [
     "Target",
     "bank_files",
     "bank_root",
+    "banks_under",
     "default_bank",
     "files_to_format",
     "question_files",
@@ -108,3 +110,31 @@ def _files_of(path: Path) -> list[Path]:
         raise UsageError(f"{path}: not inside a bank (no {BANK_FILE} in it or any folder above)")
     inside = path.resolve()
     return [f for f in bank_files(bank) if f.resolve().is_relative_to(inside)]
+
+
+# Folders a bank is never kept in, skipped when looking for banks under an editor's workspace folder.
+_NOT_BANKS = frozenset({"node_modules", "__pycache__", "site-packages", "venv"})
+
+
+def banks_under(folder: Path, depth: int = 3) -> list[Path]:
+    """The banks an editor's workspace folder holds (real paths): the bank the folder is inside, or
+    else the one its configuration names and those at most `depth` folders below it (hidden folders
+    and virtual environments skipped). Raises ConfigError for a broken configuration."""
+    inside = find_bank(folder)
+    if inside is not None:
+        return [inside]
+    found: dict[Path, None] = {}
+    configured = find_config(folder).bank
+    if configured is not None and (configured / BANK_FILE).is_file():
+        found[real_path(configured)] = None
+    top = real_path(folder)
+    for here, dirs, files in os.walk(top):
+        if BANK_FILE in files:
+            found.setdefault(Path(here), None)
+            dirs.clear()  # a bank's own folders hold no other bank
+            continue
+        level = len(Path(here).relative_to(top).parts)
+        dirs[:] = (
+            [] if level >= depth else sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_BANKS)
+        )
+    return list(found)
