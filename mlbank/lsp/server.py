@@ -17,6 +17,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from mlbank.exit_codes import UsageError
+from mlbank.lsp import features
 from mlbank.lsp.diagnostics import Published, to_diagnostics
 from mlbank.lsp.linter import Job, Linter
 from mlbank.lsp.state import BankState
@@ -119,7 +120,7 @@ def build_server() -> MlbankServer:
     """The server with every feature registered."""
     server = MlbankServer()
     _register_documents(server)
-    # features.register(server)  -- hover, definition, references, completion, code actions
+    features.register(server)  # hover, definition, references, completion, code actions
     return server
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from mlbank.loader import FieldPath, NodeInfo, parse_yaml
+from mlbank.loader import LINE_BREAK, FieldPath, NodeInfo, parse_yaml
 from mlbank.paths import BANK_FILE, TOPICS_FILE, kind_of, question_files
 
 Kind = Literal["question", "topic", "section", "company", "level"]
@@ -38,12 +38,14 @@ RESOLVES: dict[UseKind, tuple[Kind, ...]] = {
 
 
 class Place(NamedTuple):
-    """Where a token sits: a file, a 0-based line and 0-based character columns [start, end)."""
+    """Where a token sits: a file, a 0-based line and 0-based character columns [start, end), and
+    whether its line is ASCII up to the token's end (then columns are the same in every unit)."""
 
     path: Path
     line: int
     start: int
     end: int
+    ascii: bool = True
 
 
 class Entry(NamedTuple):
@@ -79,7 +81,7 @@ def index_text(path: Path, text: str) -> FileIndex:
     data, nodes, _ = parse_yaml(text)
     if not isinstance(data, dict):
         return FileIndex()
-    reader = _Reader(path, nodes)
+    reader = _Reader(path, nodes, LINE_BREAK.split(text))
     kind = kind_of(path)
     if kind == "topics":
         reader.declare_all("topic", data, "topics", "title", "summary")
@@ -120,6 +122,7 @@ def _index_bank(reader: _Reader, data: dict[str, Any]) -> None:
 class _Reader:
     path: Path
     nodes: dict[FieldPath, NodeInfo]
+    lines: list[str]
     entries: list[Entry] = field(default_factory=list)
     uses: list[Use] = field(default_factory=list)
 
@@ -128,9 +131,10 @@ class _Reader:
         info = self.nodes.get(path)
         if info is None or info.raw is None or info.style not in ("", "'", '"') or "\n" in info.raw:
             return None
-        start = info.value.column - 1
-        quotes = 2 if info.style else 0
-        return Place(self.path, info.value.line - 1, start, start + len(info.raw) + quotes)
+        line, start = info.value.line - 1, info.value.column - 1
+        end = start + len(info.raw) + (2 if info.style else 0)
+        ascii = line < len(self.lines) and self.lines[line][:end].isascii()
+        return Place(self.path, line, start, end, ascii)
 
     def declare(self, kind: Kind, path: FieldPath, value: Any, title: str, text: str) -> None:
         place = self.place(path)
@@ -160,9 +164,7 @@ class _Reader:
         for end in value.split(".."):
             start = place.start + quote + offset
             if end:
-                self.uses.append(
-                    Use("ref", end, Place(place.path, place.line, start, start + len(end)), path)
-                )
+                self.uses.append(Use("ref", end, place._replace(start=start, end=start + len(end)), path))
             offset += len(end) + 2
 
 
