@@ -16,6 +16,7 @@ from lsprotocol import types
 from mlbank.lsp.features.index import BankIndex, Place
 from mlbank.lsp.features.locate import Spot, locate, split_lines
 from mlbank.lsp.state import BankState
+from mlbank.source import from_text
 
 if TYPE_CHECKING:
     from mlbank.lsp.server import MlbankServer
@@ -56,12 +57,13 @@ class Features:
         if found is None:
             return None
         state, path = found
-        text = state.text(path) or ""
+        # a text the loader refuses (too large, binary) has nothing to point at: the linter says why
+        text = from_text(state.text(path) or "").text
+        if text is None:
+            return None
         lines = split_lines(text)
-        at = self.server.workspace.position_codec.position_from_client_units(
-            lines, types.Position(line=position.line, character=position.character)
-        )
-        return Here(state, path, text, lines, at.line, at.character, locate(text, at.line, at.character))
+        line, character = self.server_position(lines, position)
+        return Here(state, path, text, lines, line, character, locate(text, line, character))
 
     # --- out to the client ------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from typing import Any, Literal, NamedTuple
 
 from mlbank.loader import LINE_BREAK, FieldPath, NodeInfo, parse_yaml
 from mlbank.paths import BANK_FILE, TOPICS_FILE, kind_of, question_files
+from mlbank.source import from_text
 
 Kind = Literal["question", "topic", "section", "company", "level"]
 # A `see` entry names a topic or a question; a plan ref a question, a section or a topic.
@@ -77,11 +78,15 @@ class FileIndex:
 
 
 def index_text(path: Path, text: str) -> FileIndex:
-    """Index one bank file's text; text that does not load gives what its parsed part holds."""
-    data, nodes, _ = parse_yaml(text)
+    """Index one bank file's text; text the loader refuses (too large, binary) or that does not
+    load as a mapping gives nothing."""
+    readable = from_text(text).text
+    if readable is None:
+        return FileIndex()
+    data, nodes, _ = parse_yaml(readable)
     if not isinstance(data, dict):
         return FileIndex()
-    reader = _Reader(path, nodes, LINE_BREAK.split(text))
+    reader = _Reader(path, nodes, LINE_BREAK.split(readable))
     kind = kind_of(path)
     if kind == "topics":
         reader.declare_all("topic", data, "topics", "title", "summary")
