@@ -108,3 +108,28 @@ def test_broken_and_hostile_files_index_what_they_can(tmp_path: Path) -> None:
     deep = "a: " + "[" * 100 + "]" * 100
     assert index_text(path, deep).entries == ()
     assert index_text(path, "id: [q1]\n---\nid: q2\n").entries == ()
+
+
+def test_without_a_disk_check_only_buffers_and_closed_buffers_are_looked_at(bank: Path) -> None:
+    index = built(bank)
+    path = next(bank.glob("questions/screening/q02-*"))
+    other = next(bank.glob("questions/screening/q03-*"))
+    other.write_text(other.read_text(encoding="utf-8").replace("id: q03", "id: q83"), encoding="utf-8")
+    buffer = path.read_text(encoding="utf-8").replace("id: q02", "id: q92")
+    assert index.refresh({path: buffer}, read, disk=False) == 1  # the buffer only
+    assert index.declared("question", "q92") and index.declared("question", "q03")
+    assert index.refresh({}, read, disk=False) == 1  # closed: read from disk again
+    assert index.declared("question", "q02") and not index.declared("question", "q92")
+    assert index.refresh({}, read) == 1  # the disk check sees the other file's change
+    assert index.declared("question", "q83") and not index.declared("question", "q03")
+
+
+def test_answers_come_in_file_order_however_files_were_indexed(bank: Path) -> None:
+    index = built(bank)
+    (topic,) = index.declared("topic", "loss-functions")
+    before = index.uses_of(topic)
+    first = before[0].place.path
+    index.refresh({first: first.read_text(encoding="utf-8") + "\n"}, read, disk=False)
+    after = index.uses_of(topic)
+    assert [(u.place.path, u.place.line) for u in after] == [(u.place.path, u.place.line) for u in before]
+    assert [e.id for e in index.ids("section")] == sorted(e.id for e in index.ids("section"))

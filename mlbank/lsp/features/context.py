@@ -8,6 +8,7 @@ comes in or goes out is converted here, with the line's text at hand.
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -20,6 +21,10 @@ from mlbank.source import from_text
 
 if TYPE_CHECKING:
     from mlbank.lsp.server import MlbankServer
+
+
+# Listing and stating every file of a 10,000-question bank takes ~0.2 s of CPU: at most this often.
+DISK_CHECK_SECONDS = 2.0
 
 
 class Here(NamedTuple):
@@ -42,13 +47,20 @@ class Features:
     def __init__(self, server: MlbankServer) -> None:
         self.server = server
         self._indexes: dict[Path, BankIndex] = {}
+        self._checked: dict[Path, float] = {}  # when each bank's folder was last checked
         self._lock = threading.Lock()  # handlers run in pygls's thread pool
 
     def index(self, state: BankState) -> BankIndex:
+        """The bank's index, with the open buffers as they are now; files that other programs change
+        on disk (a checkout, `mlbank fmt`) are seen within DISK_CHECK_SECONDS."""
         with self._lock:
             index = self._indexes.setdefault(state.root, BankIndex(state.root))
             buffers = {p: t for p in state.open_paths() if (t := state.text(p)) is not None}
-            index.refresh(buffers, state.text)
+            now = time.monotonic()
+            disk = now - self._checked.get(state.root, -DISK_CHECK_SECONDS) >= DISK_CHECK_SECONDS
+            index.refresh(buffers, state.text, disk=disk)
+            if disk:
+                self._checked[state.root] = time.monotonic()
             return index
 
     def here(self, uri: str, position: types.Position) -> Here | None:

@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from mlbank.loader import LINE_BREAK, FieldPath, NodeInfo, parse_yaml
 from mlbank.paths import BANK_FILE, TOPICS_FILE, kind_of, question_files
@@ -186,55 +186,92 @@ def _text(value: Any) -> str:
 # --- the bank -------------------------------------------------------------------------------------
 
 Stamp = tuple[int, int, int]  # a file on disk as last indexed: inode, size, mtime in nanoseconds
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _remove(table: dict[_K, list[_V]], key: _K, value: _V) -> None:
+    found = table.get(key)
+    if found is not None:
+        found.remove(value)
+        if not found:
+            del table[key]
 
 
 class BankIndex:
-    """Every file's FileIndex, kept by content, and the merged lookups built from them."""
+    """Every file's FileIndex, kept by content, and the lookups merged from them (a file indexed again
+    replaces its own entries and uses only)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._files: dict[Path, tuple[str | Stamp, FileIndex]] = {}
         self._entries: dict[tuple[Kind, str], list[Entry]] = {}
         self._uses: dict[str, list[Use]] = {}
+        self._buffered: set[Path] = set()  # the files last indexed from a buffer, not from disk
 
-    def refresh(self, buffers: dict[Path, str], read: Callable[[Path], str | None]) -> int:
-        """Bring the index up to date: `buffers` are the open files' texts, every other bank file is
-        read with `read` when its size or modification time changed. Returns how many files were
-        indexed again."""
-        paths = [p for p in (self.root / BANK_FILE, self.root / TOPICS_FILE) if p.exists() or p in buffers]
-        listed = question_files(self.root)
-        paths += listed + sorted(p for p in buffers if p not in set(listed) and _is_question(p, self.root))
+    def refresh(
+        self, buffers: dict[Path, str], read: Callable[[Path], str | None], *, disk: bool = True
+    ) -> int:
+        """Bring the index up to date and say how many files were indexed again. `buffers` are the
+        open files' texts, compared every time. With `disk`, the bank's folder is listed again and
+        every other file read with `read` when its size or modification time changed; without it,
+        only the files whose buffer was closed since are looked at on disk (listing and stating ten
+        thousand files costs more than a request should)."""
+        if disk or not self._files:
+            paths = self._listing(buffers)
+            for gone in self._files.keys() - set(paths):
+                self._replace(gone, None)
+        else:
+            paths = sorted(self._buffered | buffers.keys())
         fresh = 0
-        kept: dict[Path, tuple[str | Stamp, FileIndex]] = {}
         for path in paths:
-            key = buffers.get(path) if path in buffers else _stamp(path)
             old = self._files.get(path)
+            if path in buffers:
+                key: str | Stamp = buffers[path]
+            elif disk or old is None or isinstance(old[0], str):
+                key = _stamp(path)
+            else:
+                continue
             if old is not None and old[0] == key:
-                kept[path] = old
                 continue
             text = buffers[path] if path in buffers else read(path)
-            kept[path] = (key if key is not None else "", index_text(path, text or ""))
+            self._replace(path, (key, index_text(path, text or "")))
             fresh += 1
-        if fresh or kept.keys() != self._files.keys():
-            self._files = kept
-            self._merge()
         return fresh
 
-    def _merge(self) -> None:
-        entries: dict[tuple[Kind, str], list[Entry]] = {}
-        uses: dict[str, list[Use]] = {}
-        for _, found in self._files.values():
-            for entry in found.entries:
-                entries.setdefault((entry.kind, entry.id), []).append(entry)
-            for use in found.uses:
-                uses.setdefault(use.id, []).append(use)
-        self._entries, self._uses = entries, uses
+    def _listing(self, buffers: dict[Path, str]) -> list[Path]:
+        """bank.yaml, topics.yaml and the question files, on disk or only in a buffer."""
+        paths = [p for p in (self.root / BANK_FILE, self.root / TOPICS_FILE) if p.exists() or p in buffers]
+        listed = question_files(self.root)
+        on_disk = set(listed)
+        return paths + listed + sorted(p for p in buffers if p not in on_disk and _is_question(p, self.root))
+
+    def _replace(self, path: Path, new: tuple[str | Stamp, FileIndex] | None) -> None:
+        """Swap one file's entries and uses in the merged lookups (None: the file is gone)."""
+        old = self._files.pop(path, None)
+        if old is not None:
+            for entry in old[1].entries:
+                _remove(self._entries, (entry.kind, entry.id), entry)
+            for use in old[1].uses:
+                _remove(self._uses, use.id, use)
+        if new is None:
+            self._buffered.discard(path)
+            return
+        self._files[path] = new
+        if isinstance(new[0], str):
+            self._buffered.add(path)
+        else:
+            self._buffered.discard(path)
+        for entry in new[1].entries:
+            self._entries.setdefault((entry.kind, entry.id), []).append(entry)
+        for use in new[1].uses:
+            self._uses.setdefault(use.id, []).append(use)
 
     # --- answers ----------------------------------------------------------------------------------
 
     def declared(self, kind: Kind, name: str) -> list[Entry]:
         """Where an id of this kind is declared (more than one place when it is duplicated)."""
-        return self._entries.get((kind, name), [])
+        return sorted(self._entries.get((kind, name), []), key=_where)
 
     def resolve(self, use: Use) -> list[Entry]:
         """The declarations a use names: the first kind it can name that has one."""
@@ -246,11 +283,14 @@ class BankIndex:
 
     def uses_of(self, entry: Entry) -> list[Use]:
         """Every use that resolves to this declaration's id and kind."""
-        return [u for u in self._uses.get(entry.id, []) if entry in self.resolve(u)]
+        return sorted((u for u in self._uses.get(entry.id, []) if entry in self.resolve(u)), key=_where)
 
     def ids(self, kind: Kind) -> list[Entry]:
-        """One entry per declared id of this kind, in bank order."""
-        return [found[0] for (k, _), found in self._entries.items() if k == kind]
+        """One entry per declared id of this kind, sorted by id."""
+        return sorted(
+            (min(found, key=_where) for (k, _), found in self._entries.items() if k == kind),
+            key=lambda e: e.id,
+        )
 
     def file(self, path: Path) -> FileIndex:
         found = self._files.get(path)
@@ -267,11 +307,16 @@ class BankIndex:
         return None
 
 
-def _stamp(path: Path) -> Stamp | None:
+def _where(item: Entry | Use) -> tuple[Path, int, int]:
+    """Declarations and uses in file order: by path, then line and column."""
+    return item.place.path, item.place.line, item.place.start
+
+
+def _stamp(path: Path) -> Stamp:
     try:
         st = os.stat(path)
     except OSError:
-        return None
+        return (0, 0, 0)  # gone or unreadable: read (and found empty) once, until it comes back
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
