@@ -25,5 +25,8 @@ def lint_bank(
 ) -> list[Finding]:
     """Every finding of the active rules over a loaded bank, sorted; restricted to `only` when given."""
     session = Session.of_bank(bank, selection or Selection(), claims_cache=cache_dir)
-    session.lint()
-    return session.findings(only)
+    try:
+        session.lint()
+        return session.findings(only)
+    finally:
+        session.shutdown()

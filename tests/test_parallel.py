@@ -13,7 +13,6 @@ from bank_edits import answer_of, edit, replace_answer
 from cli_runner import invoke
 
 from mlbank.bank import load_bank
-from mlbank.claims import worker
 from mlbank.engine import runners, session, stages
 from mlbank.lint import Selection, lint_bank
 from mlbank.loader import load_document
@@ -63,6 +62,13 @@ def _name(folder: Path, prefix: str) -> str:
     return next(p.name for p in folder.iterdir() if p.name.startswith(prefix))
 
 
+def _children() -> list[str]:
+    """This process's live child processes (Linux), as pids."""
+    return [
+        pid for task in Path("/proc/self/task").iterdir() for pid in (task / "children").read_text().split()
+    ]
+
+
 def _lines(findings: list) -> list[str]:  # type: ignore[type-arg]
     return [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in findings]
 
@@ -75,7 +81,7 @@ def test_workers_find_exactly_what_one_process_finds(broken_bank: Path, tmp_path
     assert {"MB001", "MB200", "MB203", "MB205", "MB206", "MB400", "MB500", "MB503"} <= codes, codes
     for jobs, cache_dir in ((2, None), (3, cache)):  # None: the claims worker is prestarted
         assert _lines(lint_root(broken_bank, Selection(), cache_dir, jobs=jobs)) == _lines(serial)
-    assert worker._spare == []  # a prestarted worker never outlives the run
+    assert _children() == []  # a prestarted worker never outlives the run
 
 
 @needs_fork
@@ -113,7 +119,7 @@ def test_a_dead_worker_is_reported_not_hung(broken_bank: Path, monkeypatch: pyte
     monkeypatch.setattr(runners, "_lint_shard", _die)
     with pytest.raises(RuntimeError, match=r"worker process died.*--jobs 1"):
         lint_root(broken_bank, Selection(), jobs=2)
-    assert worker._spare == []
+    assert _children() == []
 
 
 def test_small_banks_and_other_platforms_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,9 +14,11 @@ start 35 ms; a subprocess importing sympy 595 ms; multiprocessing "spawn" 700 ms
 ``__main__``; "fork" 470 ms but unsafe. Twelve bank claims take 0.65 s cold and 6 ms from the cache.
 
 Protocol: the worker gets its CPU limit in seconds as its argument, sets its limits and imports sympy;
-the parent writes one JSON object ``{"budget", "claims"}`` to stdin and closes it;
-the worker prints ``{"ready": true}``, then one verdict per line, in order. Because the worker imports
-sympy before it reads, lint can start it early (``prestart``) and hand it the claims later. The parent times each line: a claim whose verdict does not come within its
+the parent writes one JSON object ``{"budget", "cpu", "claims"}`` per line to stdin; for each, the
+worker allows itself ``cpu`` more seconds of CPU, prints ``{"ready": true}``, then one verdict per
+line, in order, and reads the next request; the end of stdin ends it. Because the worker imports
+sympy before it reads, lint can start it early (``Warm.prestart``) and hand it the claims later, and
+a long-lived caller (an editor's session) keeps it warm between batches in a ``Warm`` it owns. The parent times each line: a claim whose verdict does not come within its
 budget is killed with the worker and gets an "invalid" verdict; the claims after it go to a fresh
 worker, so every claim still gets a verdict while the batch deadline lasts.
 """
@@ -32,7 +34,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,9 +54,14 @@ _TIMEOUT = object()
 
 
 def run_batch(
-    specs: Sequence[ClaimSpec], deadline: float = 10.0, claim_budget: float | None = None
+    specs: Sequence[ClaimSpec],
+    deadline: float = 10.0,
+    claim_budget: float | None = None,
+    warm: Warm | None = None,
 ) -> list[Verdict]:
-    """A verdict for every spec, in order, within ``deadline`` seconds of wall time in all."""
+    """A verdict for every spec, in order, within ``deadline`` seconds of wall time in all. With
+    ``warm``, the batch starts on its kept worker (if any) and leaves a worker that finished cleanly
+    there for the next batch."""
     budget = min(DEFAULT_CLAIM_BUDGET if claim_budget is None else claim_budget, deadline)
     end = time.monotonic() + deadline
     verdicts: list[Verdict] = []
@@ -63,11 +70,97 @@ def run_batch(
         if time.monotonic() >= end:
             verdicts.extend(_not_reached(deadline) for _ in pending)
         else:
-            verdicts.extend(_Session(pending, budget, end, deadline).run())
+            verdicts.extend(_Batch(pending, budget, end, deadline).run(warm))
     return verdicts
 
 
-class _Session:
+class _Process:
+    """One started worker: its pipes and the temporary file its stderr goes to."""
+
+    def __init__(self, cpu_seconds: int) -> None:
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by kill()
+        try:
+            # cwd is the folder holding mlbank/: ``-m`` puts it first on sys.path, so the worker runs
+            # this very copy of mlbank, and nothing in the user's own folder can shadow a module.
+            self.popen = subprocess.Popen(
+                [sys.executable, "-m", "mlbank.claims.worker", str(cpu_seconds)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.stderr,
+                cwd=_PACKAGE_ROOT,
+            )
+        except BaseException:
+            self.stderr.close()
+            raise
+
+    def ask(self, request: dict[str, Any], replies: int) -> tuple[queue.Queue[Any], threading.Thread]:
+        """Send one request; a thread reads the `replies` lines it answers with, then ends (so no
+        thread outlives a batch: the per-file stage forks, which must happen with no thread running)."""
+        lines: queue.Queue[Any] = queue.Queue()
+        reader = threading.Thread(target=_read_lines, args=(self.popen.stdout, replies, lines), daemon=True)
+        reader.start()
+        assert self.popen.stdin is not None
+        # The worker reads one line at a time and answers before it reads the next, so this cannot
+        # deadlock (it may wait while a prestarted worker finishes importing sympy).
+        with contextlib.suppress(OSError):
+            self.popen.stdin.write(json.dumps(request).encode() + b"\n")
+            self.popen.stdin.flush()
+        return lines, reader
+
+    def kill(self) -> None:
+        self.popen.kill()
+        self.popen.wait()
+        for stream in (self.popen.stdin, self.popen.stdout, self.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+class Warm:
+    """At most one started worker, kept between batches by whoever owns this (a lint session keeps
+    one for as long as it lives): passed to run_batch as an argument, never held in a module.
+    Batches may take and keep it from several threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: _Process | None = None
+        self._closed = False
+
+    def prestart(self, deadline: float = 10.0) -> None:
+        """Start a worker now so that it imports sympy while the caller does other work (lint's
+        per-file stage); the next batch uses it. Call before forking: it starts no thread."""
+        with self._lock:
+            if self._kept is None and not self._closed:
+                self._kept = _Process(math.ceil(deadline) + 2)
+
+    def take(self) -> _Process | None:
+        """The kept worker, if it is still alive (it may have died while it waited)."""
+        with self._lock:
+            kept, self._kept = self._kept, None
+        if kept is not None and kept.popen.poll() is not None:
+            kept.kill()  # reaps it and closes its pipes
+            return None
+        return kept
+
+    def keep(self, process: _Process) -> None:
+        """Keep a worker that finished a batch cleanly; one is enough, and a closed Warm keeps none."""
+        with self._lock:
+            kept = self._kept is None and not self._closed
+            if kept:
+                self._kept = process
+        if not kept:
+            process.kill()
+
+    def close(self) -> None:
+        """Kill the kept worker; from now on every batch starts its own and kills it after."""
+        with self._lock:
+            self._closed = True
+            kept, self._kept = self._kept, None
+        if kept is not None:
+            kept.kill()
+
+
+class _Batch:
     """One worker process: feeds it the pending claims and collects verdicts until it stops."""
 
     def __init__(self, pending: Sequence[ClaimSpec], budget: float, end: float, deadline: float) -> None:
@@ -76,30 +169,45 @@ class _Session:
         self.end = end
         self.deadline = deadline
 
-    def run(self) -> list[Verdict]:
-        request = {"budget": self.budget, "claims": [spec_to_json(spec) for spec in self.pending]}
-        with _worker(request, math.ceil(self.deadline) + 2) as (lines, stderr):
+    def run(self, warm: Warm | None) -> list[Verdict]:
+        cpu = math.ceil(self.deadline) + 2
+        request = {"budget": self.budget, "cpu": cpu, "claims": [spec_to_json(spec) for spec in self.pending]}
+        process = (warm.take() if warm is not None else None) or _Process(cpu)
+        lines, reader = process.ask(request, 1 + len(self.pending))
+        verdicts: list[Verdict] = []
+        clean = False
+        try:
             ready = _next_line(lines, self.end)
             if ready is _TIMEOUT:
                 return [_not_reached(self.deadline) for _ in self.pending]
             if not isinstance(ready, dict) or ready.get("ready") is not True:
-                return [_crashed(stderr) for _ in self.pending]
-            return self._collect(lines, stderr)
+                return [_crashed(process.stderr) for _ in self.pending]
+            clean = self._collect(lines, process.stderr, verdicts)
+            return verdicts
+        finally:
+            if not clean:
+                process.kill()  # stopped mid-claim, or dead: never reused
+            reader.join(timeout=5)  # at once: it read every reply, or the kill ended its stream
+            if clean and warm is not None:
+                warm.keep(process)
+            elif clean:
+                process.kill()
 
-    def _collect(self, lines: queue.Queue[Any], stderr: IO[bytes]) -> list[Verdict]:
-        verdicts: list[Verdict] = []
+    def _collect(self, lines: queue.Queue[Any], stderr: IO[bytes], verdicts: list[Verdict]) -> bool:
+        """Append a verdict per pending claim; False when the worker had to stop (it is killed and
+        the rest go to a fresh one)."""
         for _ in self.pending:
             claim_end = time.monotonic() + self.budget
             line = _next_line(lines, min(claim_end, self.end))
             if line is _TIMEOUT:
                 verdicts.append(self._timed_out(claim_end))
-                return verdicts  # the worker is killed; the rest go to a fresh one
+                return False
             try:
                 verdicts.append(verdict_from_json(line))
             except ValueError:
                 verdicts.append(_crashed(stderr))
-                return verdicts
-        return verdicts
+                return False
+        return True
 
     def _timed_out(self, claim_end: float) -> Verdict:
         if claim_end <= self.end:
@@ -133,89 +241,18 @@ def _crashed(stderr: IO[bytes]) -> Verdict:
     )
 
 
-_Started = tuple["subprocess.Popen[bytes]", IO[bytes]]
-_spare: list[_Started] = []  # a worker started ahead of need by prestart(), taken by the next session
-
-
-def prestart(deadline: float = 10.0) -> None:
-    """Start a worker now so that it imports sympy while the caller does other work (lint's
-    per-file stage); the next batch uses it. Call before forking: it starts no thread."""
-    if not _spare:
-        _spare.append(_spawn(math.ceil(deadline) + 2))
-
-
-def discard_spare() -> None:
-    """Kill a prestarted worker that no batch needed."""
-    while (spare := _take_spare()) is not None:
-        process, stderr = spare
-        process.kill()
-        process.wait()
-        stderr.close()
-
-
-def _take_spare() -> _Started | None:
-    """The prestarted worker, if any; safe when two lint sessions run on two threads at once."""
-    try:
-        return _spare.pop()
-    except IndexError:
-        return None
-
-
-def _spawn(cpu_seconds: int) -> _Started:
-    stderr = tempfile.TemporaryFile()  # noqa: SIM115 - the caller owns it (_worker or discard_spare)
-    try:
-        # cwd is the folder holding mlbank/: ``-m`` puts it first on sys.path, so the worker runs
-        # this very copy of mlbank, and nothing in the user's own folder can shadow a module.
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mlbank.claims.worker", str(cpu_seconds)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            cwd=_PACKAGE_ROOT,
-        )
-    except BaseException:
-        stderr.close()
-        raise
-    return process, stderr
-
-
-@contextlib.contextmanager
-def _worker(request: dict[str, Any], cpu_seconds: int) -> Iterator[tuple[queue.Queue[Any], IO[bytes]]]:
-    """Start a worker (or take the prestarted one), hand it the request, always kill it after."""
-    process, stderr = _take_spare() or _spawn(cpu_seconds)
-    with stderr:
-        lines: queue.Queue[Any] = queue.Queue()
-        reader = threading.Thread(target=_read_lines, args=(process.stdout, lines), daemon=True)
-        reader.start()
+def _read_lines(stream: IO[bytes] | None, count: int, lines: queue.Queue[Any]) -> None:
+    """Parse the `count` lines a request is answered with; None marks a worker that ended first,
+    so a dead worker is seen at once."""
+    for _ in range(count):
+        raw = stream.readline() if stream is not None else b""
+        if not raw:
+            lines.put(None)
+            return
         try:
-            _send(process, request)
-            yield lines, stderr
-        finally:
-            process.kill()
-            process.wait()
-            reader.join(timeout=5)
-            if process.stdout is not None:
-                process.stdout.close()
-
-
-def _send(process: subprocess.Popen[bytes], request: dict[str, Any]) -> None:
-    assert process.stdin is not None
-    # The worker reads all of stdin before it writes anything, so this cannot deadlock (it may wait
-    # while a prestarted worker finishes importing sympy).
-    with contextlib.suppress(OSError):
-        process.stdin.write(json.dumps(request).encode())
-        process.stdin.close()
-
-
-def _read_lines(stream: IO[bytes] | None, lines: queue.Queue[Any]) -> None:
-    """Parse each line the worker prints; None marks the end, so a dead worker is seen at once."""
-    if stream is not None:
-        for raw in stream:
-            try:
-                lines.put(json.loads(raw))
-            except ValueError:
-                lines.put({"unreadable": True})
-    lines.put(None)
+            lines.put(json.loads(raw))
+        except ValueError:
+            lines.put({"unreadable": True})
 
 
 def _next_line(lines: queue.Queue[Any], until: float) -> Any:
@@ -232,12 +269,16 @@ def main() -> int:
     _limit_resources(int(sys.argv[1]) if len(sys.argv) > 1 else 12)
     from mlbank.claims.evaluate import evaluate_claim, warm_up  # sympy: only here, in the worker
 
-    warm_up()  # before reading the request: a prestarted worker gets ready while the parent works
-    request = json.loads(sys.stdin.read())
-    _emit({"ready": True})
-    budget = float(request["budget"])
-    for item in request["claims"]:
-        _emit(verdict_to_json(_evaluate(evaluate_claim, item, budget)))
+    warm_up()  # before reading a request: a prestarted worker gets ready while the parent works
+    # One request per line, answered before the next is read; the end of stdin (the parent closed
+    # it, or died) ends the worker.
+    while line := sys.stdin.readline():
+        request = json.loads(line)
+        _allow_cpu(int(request.get("cpu", 12)))
+        _emit({"ready": True})
+        budget = float(request["budget"])
+        for item in request["claims"]:
+            _emit(verdict_to_json(_evaluate(evaluate_claim, item, budget)))
     return 0
 
 
@@ -265,10 +306,27 @@ def _limit_resources(cpu_seconds: int) -> None:
     except ImportError:  # not on Windows: the parent's kill is then the only limit
         return
     for limit, value in ((resource.RLIMIT_AS, MEMORY_LIMIT), (resource.RLIMIT_CPU, cpu_seconds)):
-        _, hard = resource.getrlimit(limit)
-        soft = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(limit, (soft, hard))
+        _set_soft_limit(limit, value)
+
+
+def _allow_cpu(cpu_seconds: int) -> None:
+    """A kept worker answers many requests: each may use `cpu_seconds` more than those before (the
+    CPU limit counts the process's whole life)."""
+    try:
+        import resource
+    except ImportError:
+        return
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    _set_soft_limit(resource.RLIMIT_CPU, math.ceil(used.ru_utime + used.ru_stime) + cpu_seconds)
+
+
+def _set_soft_limit(limit: int, value: int) -> None:
+    import resource
+
+    _, hard = resource.getrlimit(limit)
+    soft = value if hard == resource.RLIM_INFINITY else min(value, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(limit, (soft, hard))
 
 
 def _emit(message: dict[str, Any]) -> None:

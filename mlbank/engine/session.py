@@ -9,6 +9,28 @@
     session.findings([path, ...])                 # the findings of any subset of files
     session.claims                                # claim verdicts of the last bank-wide stage
     session.bank()                                # full documents (export, stats), texts honoured
+    session.shutdown()                            # stop the claims worker the session keeps warm
+
+Claims that never block (an editor server publishes at once; numbers arrive when proven):
+`update(..., wait_claims=False)` and `lint(wait_claims=False)` do not wait for claim verdicts not
+known yet. The claim rules judge the claims whose verdicts are known (the same spec proven before,
+in this session or in the claims cache); a claim whose verdict is still being computed gets no
+finding yet. Then:
+
+    session.claims_pending()          # the last findings lack some claim's verdict
+    session.wait_claims(timeout)      # block until the verdicts being computed are in (True) or
+                                      # `timeout` s pass (False); it changes no session state, so a
+                                      # server calls it on another thread without its lock
+    session.finish_claims()           # under the caller's lock: every finding of the session's
+                                      # current state, exactly what update(..., wait_claims=True)
+                                      # would have returned for the latest update
+
+Contract of finish_claims: it always answers for the latest update, complete. If another update
+came after the one the caller waited for, and that one started new claims, finish_claims waits for
+them too (it may block; call wait_claims again first to avoid that: when it returned True and no
+update came since, finish_claims does not block). Verdicts are kept by spec for the session's life,
+so an unchanged claim is never sent to the worker again; the worker, started once, stays warm until
+`shutdown()` (or until the session is garbage-collected, or the process exits).
 
 A session holds its own state only (no module globals), so any number can live in one process.
 Findings depend on the files, the selection and `display_base` (where paths are shown from: the
@@ -19,14 +41,16 @@ the current directory.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlbank.bank import Bank, display_path, load_questions, validator
+from mlbank.engine.claims import ClaimBook
 from mlbank.engine.policy import Selection, uses_claims
 from mlbank.engine.record import FileResult
-from mlbank.engine.runners import run_file_stage
+from mlbank.engine.runners import plan_jobs, run_file_stage
 from mlbank.engine.stages import BankOutcome, StageInput, bank_stage, file_stage, plan
 from mlbank.engine.store import MemoryStore, Store
 from mlbank.finding import Finding
@@ -57,6 +81,9 @@ class Session:
         self.selection = selection
         self.base = display_base if display_base is not None else root
         self.claims_cache = claims_cache
+        self._claims = ClaimBook(claims_cache)
+        # the warm claims worker dies with the session even when nobody calls shutdown()
+        self._shutdown = weakref.finalize(self, self._claims.close)
         self.store: Store = store if store is not None else MemoryStore(selection.key())
         self.jobs = jobs
         self._texts: dict[Path, Source] = {}  # unsaved texts, by the path as the session lists it
@@ -77,17 +104,15 @@ class Session:
 
     # --- linting ------------------------------------------------------------------------------
 
-    def lint(self) -> list[Finding]:
+    def lint(self, *, wait_claims: bool = True) -> list[Finding]:
         """Lint the whole bank: the files the store holds for the same bytes are taken from it."""
-        from mlbank.claims import worker
-
         if self._loaded is not None:
             bank = self._loaded
             self._given = StageInput(bank.root, bank.meta, bank.topics, self.selection)
             self._results = dict(
                 zip((d.path for d in bank.questions), file_stage(self._given, bank.questions), strict=True)
             )
-            return self._bank_stage()
+            return self._bank_stage(wait_claims)
         meta, topics = (
             self._load(self.root / BANK_FILE, "bank"),
             self._load(self.root / TOPICS_FILE, "topics"),
@@ -97,28 +122,28 @@ class Session:
         files = self._files()
         reused = self._recall(files) if self.store.holds_any else {}
         todo = [f for f in files if f not in reused]
+        if plan_jobs(len(todo), self.jobs) > 1:
+            self._claims.wait(None)  # the per-file stage forks: no claims thread may be running
         if todo and uses_claims(plan(self.selection).bank_wide) and _nothing_cached(self.claims_cache):
-            worker.prestart()  # sympy imports on its own while the files are linted
-        try:
-            texts = {f: self._texts[f] for f in todo if f in self._texts}
-            fresh = dict(zip(todo, run_file_stage(given, todo, self.base, texts, self.jobs), strict=True))
-            for path, found in fresh.items():
-                self.store.remember(path, found)
-            self._results = {f: reused[f] if f in reused else fresh[f] for f in files}
-            findings = self._bank_stage()
-            self.store.save()
-            return findings
-        finally:
-            worker.discard_spare()
+            self._claims.warm.prestart()  # sympy imports on its own while the files are linted
+        texts = {f: self._texts[f] for f in todo if f in self._texts}
+        fresh = dict(zip(todo, run_file_stage(given, todo, self.base, texts, self.jobs), strict=True))
+        for path, found in fresh.items():
+            self.store.remember(path, found)
+        self._results = {f: reused[f] if f in reused else fresh[f] for f in files}
+        findings = self._bank_stage(wait_claims)
+        self.store.save()
+        return findings
 
-    def update(self, path: Path, text: str | None = None) -> list[Finding]:
+    def update(self, path: Path, text: str | None = None, *, wait_claims: bool = True) -> list[Finding]:
         """Take one changed file (its unsaved `text`, or as it is on disk now), re-lint it, then run
-        the bank-wide stage; bank.yaml or topics.yaml changes every file's context: all again."""
+        the bank-wide stage; bank.yaml or topics.yaml changes every file's context: all again.
+        `wait_claims`: as in the module's docstring."""
         key = self._key(path)
         if text is not None:
             self._texts[key] = from_text(text)
         if self._given is None or self._loaded is not None or key.parent == self.root:
-            return self.lint()
+            return self.lint(wait_claims=wait_claims)
         if not _is_question(key, self.root):
             return self.findings()
         if key in self._texts or key.exists():
@@ -131,7 +156,7 @@ class Session:
             self._results[key] = found
         else:
             self._results.pop(key, None)
-        self._bank_stage()
+        self._bank_stage(wait_claims)
         self.store.save()
         return self.findings()
 
@@ -140,11 +165,36 @@ class Session:
         self._texts.pop(self._key(path), None)
         return self.update(path)
 
-    def _bank_stage(self) -> list[Finding]:
+    def _bank_stage(self, wait_claims: bool = True) -> list[Finding]:
         assert self._given is not None
-        self._outcome = bank_stage(self._given, list(self._results.values()), self.claims_cache, self._kept)
+        self._outcome = bank_stage(
+            self._given, list(self._results.values()), self._claims, self._kept, wait_claims=wait_claims
+        )
         self._real = None
         return list(self._outcome.findings)
+
+    # --- claims that arrive later ---------------------------------------------------------------
+
+    def claims_pending(self) -> bool:
+        """The last findings lack the verdict of some claim (still being computed)."""
+        return self._outcome is not None and not self._outcome.complete
+
+    def wait_claims(self, timeout: float | None = None) -> bool:
+        """Block until the claim verdicts being computed are in (True), or `timeout` seconds pass
+        (False). It only waits: safe to call on another thread without the caller's lock."""
+        return self._claims.wait(timeout)
+
+    def finish_claims(self) -> list[Finding]:
+        """Every finding of the session's current state with all claim verdicts (waiting for those
+        still being computed): what update(..., wait_claims=True) would have returned."""
+        if self.claims_pending():
+            self._bank_stage(wait_claims=True)
+        return self.findings()
+
+    def shutdown(self) -> None:
+        """Stop the claims worker this session keeps warm; after this, each batch of new claims
+        starts a worker of its own and stops it when done."""
+        self._shutdown()
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -251,4 +301,7 @@ def lint_root(
     session = Session(
         root, selection, display_base=display_base, claims_cache=cache_dir, store=store, jobs=jobs
     )
-    return session.lint()
+    try:
+        return session.lint()
+    finally:
+        session.shutdown()

@@ -4,12 +4,11 @@ The per-file stage judges question files against bank.yaml and topics.yaml: ever
 bank-wide runs there, and each file comes out as a FileResult (its findings, a slim copy of its
 document, the facts the bank-wide rules declared). The bank-wide stage takes every FileResult of the
 bank, lints bank.yaml and topics.yaml, runs the bank-wide rules over the slim copies (claims computed
-in the claims worker meanwhile), then applies the policy (suppressions, per-file ignores, severities).
+in the claims worker meanwhile, engine/claims.py), then applies the policy (suppressions, per-file ignores, severities).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +22,7 @@ from mlbank.loader import Document
 from mlbank.rules.base import Context, Kept, Rule, facts_read, is_bank_wide, keys_read
 
 if TYPE_CHECKING:
-    from mlbank.claims import Verdict
+    from mlbank.engine.claims import ClaimBook
     from mlbank.worked import Located
 
 
@@ -77,23 +76,29 @@ def file_stage(given: StageInput, docs: Sequence[Document]) -> list[FileResult]:
 
 class BankOutcome(NamedTuple):
     """The bank-wide stage's answer: every finding, sorted, and the Context it ran in (its claim
-    verdicts are what export reuses)."""
+    verdicts are what export reuses); `complete` is False when some claim's verdict was still being
+    computed (it got no finding yet)."""
 
     findings: list[Finding]
     context: Context
+    complete: bool = True
 
 
 def bank_stage(
     given: StageInput,
     results: Sequence[FileResult],
-    claims_cache: Path | None = None,
+    claims: ClaimBook,
     kept: Mapping[str, Kept] | None = None,
+    *,
+    wait_claims: bool = True,
 ) -> BankOutcome:
     """bank.yaml and topics.yaml, then the bank-wide rules over the slim questions, then the policy.
-    `kept`: incremental forms of bank-wide rules by code (a session's, kept between its lints)."""
+    `claims`: the verdicts known and the batch computing the others meanwhile; without `wait_claims`
+    the claim rules judge only the claims whose verdicts are known. `kept`: incremental forms of
+    bank-wide rules by code (a session's, kept between its lints)."""
     rules = plan(given.selection)
     bank = Bank(given.root, given.meta, given.topics, tuple(r.doc for r in results))
-    verdicts = ClaimRun(_located(results), claims_cache) if uses_claims(rules.bank_wide) else None
+    verdicts = claims.judge(_located(results), wait=wait_claims) if uses_claims(rules.bank_wide) else None
     ctx = Context(
         bank,
         options=given.selection.options,
@@ -106,7 +111,8 @@ def bank_stage(
     findings += _run(ctx, rules.bank_wide, kept)
     documents = list(bank.documents)
     suppressions = [s for doc in documents for s in ctx.suppressions(doc)]
-    return BankOutcome(finish(documents, suppressions, findings, given.selection), ctx)
+    complete = verdicts is None or verdicts.complete
+    return BankOutcome(finish(documents, suppressions, findings, given.selection), ctx, complete)
 
 
 def _run(ctx: Context, rules: Iterable[Rule], kept: Mapping[str, Kept] | None = None) -> list[Finding]:
@@ -126,32 +132,3 @@ def _located(results: Sequence[FileResult]) -> list[Located]:
         if isinstance(r.doc.data, dict)
         for item, spec in (r.facts.claims or ())
     ]
-
-
-class ClaimRun:
-    """Claim verdicts computed on a background thread (the work happens in the claims worker
-    process), so sympy's start-up overlaps the other rules instead of adding to them."""
-
-    def __init__(self, located: list[Located], cache_dir: Path | None) -> None:
-        self._located = located
-        self._cache_dir = cache_dir
-        self._verdicts: list[tuple[Located, Verdict]] = []
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._compute, daemon=True)
-        self._thread.start()
-
-    def _compute(self) -> None:
-        from mlbank.claims import check_claims
-
-        try:
-            specs = [c.spec for c in self._located]
-            verdicts = check_claims(specs, self._cache_dir) if specs else []
-            self._verdicts = list(zip(self._located, verdicts, strict=True))
-        except BaseException as exc:  # re-raised on the caller's thread by result()
-            self._error = exc
-
-    def result(self) -> list[tuple[Located, Verdict]]:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._verdicts

@@ -4,6 +4,11 @@ Handlers on the server's event loop only queue work here and return. Work is key
 the newest text of a document replaces an older one still waiting, so a burst of keystrokes costs
 one lint of its last text, and a single edit is linted at once (no fixed delay). After each batch
 the files whose findings changed are handed to `publish`, in the order the work was done.
+
+Claims never hold a lint up: the session lints without waiting for claim verdicts it does not know
+yet (the claim rules judge the others), the findings are published at once, and a waiter thread
+(one per bank at a time) waits for the verdicts without the bank's lock, then queues a "claims"
+job that completes the findings and publishes again.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from mlbank.lsp.diagnostics import Published, changed_files
 from mlbank.lsp.state import BankState
@@ -20,22 +25,29 @@ from mlbank.lsp.state import BankState
 log = logging.getLogger(__name__)
 
 Publish = Callable[[BankState, Published], None]
+Kind = Literal["edit", "close", "lint", "claims"]
 
 
 class Job(NamedTuple):
-    """What to do for one document: lint its new `text`, or (text None) go back to the disk's.
-    path None: lint the whole bank."""
+    """One piece of work for a bank: lint a document's new text (edit), take it back from the disk
+    (close), lint the whole bank (lint), or complete the findings with new claim verdicts (claims)."""
 
     state: BankState
-    path: Path | None
+    kind: Kind
+    path: Path | None = None
     text: str | None = None
+
+    def key(self) -> tuple[int, Path | str]:
+        """Jobs with the same key supersede each other: only the newest one is done."""
+        return (id(self.state), self.path if self.path is not None else self.kind)
 
 
 class Linter:
     def __init__(self, publish: Publish, report: Callable[[str], None]) -> None:
         self._publish = publish
         self._report = report  # tells the user a lint failed (never a traceback on the wire)
-        self._pending: dict[tuple[int, Path | None], Job] = {}
+        self._pending: dict[tuple[int, Path | str], Job] = {}
+        self._waiting: set[int] = set()  # banks (by id) whose claims a waiter thread waits for
         self._wake = threading.Condition()
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="mlbank-lint", daemon=True)
@@ -44,11 +56,12 @@ class Linter:
         self._thread.start()
 
     def submit(self, job: Job) -> None:
-        """Queue a job; a job for the same document still waiting is dropped (superseded)."""
+        """Queue a job; a job with the same key still waiting is dropped (superseded)."""
         with self._wake:
-            key = (id(job.state), job.path)
-            self._pending.pop(key, None)  # re-inserted last: work runs in the order it last changed
-            self._pending[key] = job
+            if self._stopping:
+                return
+            self._pending.pop(job.key(), None)  # re-inserted last: work runs in the order it came
+            self._pending[job.key()] = job
             self._wake.notify()
 
     def stop(self, timeout: float = 30.0) -> None:
@@ -78,19 +91,41 @@ class Linter:
                 for job in jobs:
                     _apply(state, job)
                 changed = changed_files(state.published, state.session.findings())
+                pending = state.session.claims_pending()
         except Exception as exc:  # a bug in a rule must not end the server: say so, keep serving
             log.exception("lint failed")
             self._report(f"mlbank: linting {state.root} failed: {type(exc).__name__}: {exc}")
             return
         if changed:
             self._publish(state, changed)
+        if pending:
+            self._await_claims(state)
+
+    def _await_claims(self, state: BankState) -> None:
+        """Start a waiter for the bank's claim verdicts, unless one is waiting already."""
+        with self._wake:
+            if id(state) in self._waiting or self._stopping:
+                return
+            self._waiting.add(id(state))
+
+        def wait() -> None:
+            state.session.wait_claims(None)  # the worker's deadlines bound this; no lock needed
+            with self._wake:
+                self._waiting.discard(id(state))
+            self.submit(Job(state, "claims"))
+
+        threading.Thread(target=wait, name="mlbank-claims-wait", daemon=True).start()
 
 
 def _apply(state: BankState, job: Job) -> None:
     session = state.session
-    if job.path is None:
-        session.lint()
-    elif job.text is None:
+    if job.kind == "edit":
+        assert job.path is not None
+        session.update(job.path, job.text, wait_claims=False)
+    elif job.kind == "close":
+        assert job.path is not None
         session.close(job.path)
-    else:
-        session.update(job.path, job.text)
+    elif job.kind == "lint":
+        session.lint(wait_claims=False)
+    elif session.wait_claims(0):  # "claims": complete, unless a newer edit started more (then its
+        session.finish_claims()  # own waiter comes back for them)

@@ -19,8 +19,11 @@ from pygls.uris import from_fs_path, to_fs_path
 from mlbank.exit_codes import UsageError
 from mlbank.lsp import features
 from mlbank.lsp.diagnostics import Published, to_diagnostics
+from mlbank.lsp.formatting import format_buffer
 from mlbank.lsp.linter import Job, Linter
+from mlbank.lsp.protocol import MlbankProtocol
 from mlbank.lsp.state import BankState
+from mlbank.lsp.symbols import search, to_symbol
 from mlbank.paths import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, YAML_SUFFIXES, real_path
 from mlbank.workspace import banks_under
 
@@ -35,6 +38,7 @@ class MlbankServer(LanguageServer):
             "mlbank",
             version("mlbank"),
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=MlbankProtocol,
         )
         self.banks: list[BankState] = []
         self.linter = Linter(self._publish, self.tell)
@@ -82,7 +86,14 @@ class MlbankServer(LanguageServer):
                     self.tell(str(exc))
                     continue
                 self.banks.append(state)
-                self.linter.submit(Job(state, None))
+                self.linter.submit(Job(state, "lint"))
+
+    def close_banks(self) -> None:
+        """Stop linting, and stop each bank's warm claims worker (no process outlives the server)."""
+        self.linter.stop()
+        for state in self.banks:
+            with state.lock:
+                state.session.shutdown()
 
     # --- to the client ------------------------------------------------------------------------
 
@@ -120,6 +131,7 @@ def build_server() -> MlbankServer:
     """The server with every feature registered."""
     server = MlbankServer()
     _register_documents(server)
+    _register_requests(server)
     features.register(server)  # hover, definition, references, completion, code actions
     return server
 
@@ -151,11 +163,35 @@ def _register_documents(server: MlbankServer) -> None:
         if found is not None:
             state, path = found
             state.drop_buffer(path)
-            ls.linter.submit(Job(state, path))
+            ls.linter.submit(Job(state, "close", path))
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: MlbankServer, params: None) -> None:
-        ls.linter.stop()
+        ls.close_banks()
+
+
+def _register_requests(server: MlbankServer) -> None:
+    # On pygls's thread pool: a slow answer (a 1 MB buffer to format) never holds up the loop.
+    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
+    @server.thread()
+    def formatting(ls: MlbankServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+        found = ls.locate(params.text_document.uri)
+        if found is None:
+            return None
+        text = ls.workspace.get_text_document(params.text_document.uri).source
+        return format_buffer(found[1], text, ls.workspace.position_codec)
+
+    @server.feature(types.WORKSPACE_SYMBOL)
+    @server.thread()
+    def workspace_symbol(
+        ls: MlbankServer, params: types.WorkspaceSymbolParams
+    ) -> list[types.WorkspaceSymbol]:
+        codec = ls.workspace.position_codec
+        return [
+            to_symbol(ls.uri_of(path), question, codec)
+            for state in ls.banks
+            for path, question in search(params.query, state.symbols.questions(state))
+        ]
 
 
 def _edited(server: MlbankServer, uri: str) -> None:
@@ -167,7 +203,7 @@ def _edited(server: MlbankServer, uri: str) -> None:
     text = server.workspace.get_text_document(uri).source
     server.remember_uri(path, uri)
     state.set_buffer(path, text)
-    server.linter.submit(Job(state, path, text))
+    server.linter.submit(Job(state, "edit", path, text))
 
 
 def run() -> None:

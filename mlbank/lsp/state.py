@@ -16,6 +16,7 @@ from mlbank.commands.lint import LintOptions, selection_from
 from mlbank.config import find_config
 from mlbank.engine.session import Session
 from mlbank.finding import Finding
+from mlbank.lsp.symbols import Symbols
 from mlbank.paths import real_path
 from mlbank.source import read_source
 
@@ -31,6 +32,7 @@ class BankState:
         # what the client was last sent for each file (display path -> findings), so an edit
         # republishes only the files whose diagnostics changed
         self.published: dict[str, tuple[Finding, ...]] = {}
+        self.symbols = Symbols()  # its questions' ids and titles, for workspace/symbol
 
     @classmethod
     def open(cls, root: Path) -> BankState:
@@ -53,6 +55,10 @@ class BankState:
         if buffered is not None:
             return buffered
         return read_source(path).text
+
+    def buffer(self, path: Path) -> str | None:
+        """The open buffer's text; None when the document is not open."""
+        return self._buffers.get(path)
 
     def open_paths(self) -> list[Path]:
         """The bank files the editor has open, sorted."""

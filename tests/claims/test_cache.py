@@ -24,7 +24,9 @@ class FakeWorker:
     def __init__(self) -> None:
         self.asked: list[ClaimSpec] = []
 
-    def __call__(self, specs: Sequence[ClaimSpec], deadline: float, budget: float | None) -> list[Verdict]:
+    def __call__(
+        self, specs: Sequence[ClaimSpec], deadline: float, budget: float | None, warm: object = None
+    ) -> list[Verdict]:
         self.asked += specs
         return [Verdict("holds", f"{spec.expr} computed.") for spec in specs]
 

@@ -30,3 +30,65 @@ async def test_an_unknown_topic_typed_into_a_buffer_is_reported_then_cleared(edi
 
     editor.change(Q01, text)
     assert list(await editor.published(Q01)) == []
+
+
+QF01 = "questions/quick-fire/qf01-bias.yaml"
+
+
+def on_disk(editor: Editor, relative: str) -> str:
+    return (editor.bank / relative).read_text(encoding="utf-8")
+
+
+async def test_a_document_opened_with_unsaved_text_is_linted_from_that_text(editor: Editor) -> None:
+    editor.open(QF01, on_disk(editor, QF01).replace("time_minutes: 0.5", "time_minutes: 0.5\nlevel: L9"))
+    await editor.published(QF01)
+    assert "MB202" in editor.codes(QF01)  # unknown level, in the buffer only
+    assert "level: L9" not in on_disk(editor, QF01)
+
+
+async def test_renaming_an_id_reports_the_dangling_see_in_the_closed_file_that_uses_it(
+    editor: Editor,
+) -> None:
+    text = on_disk(editor, QF01)
+    editor.open(QF01)
+    editor.change(QF01, text.replace("id: qf01", "id: qf02"))
+    await editor.until(lambda: "MB205" in editor.codes(Q01))  # q01's `see: [..., qf01]` dangles
+    assert "MB103" in editor.codes(QF01)  # and qf01's id no longer matches its file name
+    editor.change(QF01, text)
+    await editor.until(lambda: editor.codes(Q01) == [] and editor.codes(QF01) == [])
+    assert editor.uri(Q01) in editor.client.diagnostics  # cleared by an empty list, not left stale
+
+
+async def test_removing_a_topic_reports_the_files_that_use_it(editor: Editor) -> None:
+    topics = on_disk(editor, "topics.yaml")
+    kept = topics.split("  - id: loss-functions")[0]
+    editor.open("topics.yaml")
+    editor.change("topics.yaml", kept)
+    await editor.until(lambda: "MB200" in editor.codes(Q01))
+    assert editor.codes(QF01) == []
+    editor.close("topics.yaml")  # back to the file on disk, which has the topic
+    await editor.until(lambda: editor.codes(Q01) == [])
+
+
+async def test_editing_bank_yaml_relints_every_file(editor: Editor) -> None:
+    meta = on_disk(editor, "bank.yaml")
+    editor.open("bank.yaml")
+    editor.change("bank.yaml", meta.replace("{id: google, name: Google}", "{id: alphabet, name: Alphabet}"))
+    await editor.until(lambda: "MB201" in editor.codes(Q01))  # q01 names google as its company
+    editor.change("bank.yaml", meta)
+    await editor.until(lambda: editor.codes(Q01) == [])
+
+
+async def test_a_file_outside_the_bank_gets_no_diagnostics(editor: Editor) -> None:
+    notes = editor.project / "notes.yaml"
+    notes.write_text("id: [unbalanced\n", encoding="utf-8")
+    editor.client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=notes.as_uri(), language_id="yaml", version=1, text="id: [unbalanced\n"
+            )
+        )
+    )
+    editor.open(QF01, on_disk(editor, QF01) + "bogus_key: 1\n")  # a bank file after it, to sync on
+    await editor.published(QF01)
+    assert notes.as_uri() not in editor.client.diagnostics

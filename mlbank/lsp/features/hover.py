@@ -12,13 +12,17 @@ from pathlib import Path
 
 from lsprotocol import types
 
+from mlbank.bank import validator
 from mlbank.claims import ClaimError, parse_stated
 from mlbank.claims.stated import format_exact
+from mlbank.loader import load_document
 from mlbank.lsp.diagnostics import to_diagnostics
 from mlbank.lsp.features.context import Features, Here
 from mlbank.lsp.features.index import RESOLVES, Entry, Use
 from mlbank.paths import real_path
 from mlbank.rules import RULES
+from mlbank.source import from_text
+from mlbank.worked import claims_of
 
 
 def hover(features: Features, params: types.HoverParams) -> types.Hover | None:
@@ -82,26 +86,32 @@ def _describe(entry: Entry) -> str:
 
 
 def _claim(here: Here) -> list[str]:
-    """A worked claim's computed value and the interval its `says` allows."""
+    """A worked claim's computed value and the interval its `says` allows. The claim is read from
+    the buffer (never evaluated here); its verdict is the session's, once the claims worker has it."""
     path = here.spot.path
     if len(path) < 2 or path[0] != "worked" or not isinstance(path[1], int):
         return []
     item = path[1]
+    doc = load_document(here.path, here.path.name, validator("question"), from_text(here.text))
+    mine = [c for c in claims_of(doc) if c.item == item]
+    if not mine:
+        return []
+    spec = mine[0].spec
     with here.state.lock:
         claims = here.state.session.claims
-    mine = real_path(here.path)
-    for located, verdict in claims:
-        if located.item != item or real_path(Path(located.doc.path)) != mine:
-            continue
-        spec = located.spec
-        lines = [f"**worked claim {item + 1}**: {verdict.status}"]
-        if verdict.value is not None:
-            lines.append(f"`{spec.expr}` = {verdict.value}")
-        if spec.says is not None:
-            lines.append(_interval(spec.says, spec.tolerance))
-        lines.append(verdict.message)
-        return ["\n\n".join(lines)]
-    return []
+    where = real_path(here.path)
+    verdicts = [
+        v for c, v in claims if c.item == item and c.spec == spec and real_path(Path(c.doc.path)) == where
+    ]
+    status = verdicts[0].status if verdicts else "being computed"
+    lines = [f"**worked claim {item + 1}**: {status}"]
+    if verdicts and verdicts[0].value is not None:
+        lines.append(f"`{spec.expr}` = {verdicts[0].value}")
+    if spec.says is not None:
+        lines.append(_interval(spec.says, spec.tolerance))
+    if verdicts:
+        lines.append(verdicts[0].message)
+    return ["\n\n".join(lines)]
 
 
 def _interval(says: str, tolerance: str | None) -> str:

@@ -1,0 +1,54 @@
+"""Shutdown and exit end the server and every process it started, even mid-claim."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from lsp_editor import Editor, start_editor
+
+pytestmark = pytest.mark.asyncio
+
+QF01 = "questions/quick-fire/qf01-bias.yaml"
+SLOW = " + ".join(f"sqrt(factorial(1000) + {k})" for k in (1, 3, 7, 9, 11, 13))
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is `pid`, from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+async def test_shutdown_mid_claim_leaves_no_process_behind(project: Path) -> None:
+    editor: Editor = await start_editor(project)
+    server = editor.client._server
+    assert server is not None
+    text = (editor.bank / QF01).read_text(encoding="utf-8")
+    editor.open(QF01)
+    editor.change(QF01, text.replace("review:", f'worked:\n  - says: "1"\n    expr: {SLOW}\nreview:'))
+    await editor.published(QF01)  # published without the slow claim's verdict: it is being computed
+    workers = children(server.pid)
+    assert workers, "the claims worker runs as a child of the server"
+    await asyncio.wait_for(editor.client.shutdown_session(), 30)  # shutdown, exit, and wait for the exit
+    assert server.returncode == 0
+    await editor.client.stop()
+    await editor.until(lambda: not any(alive(pid) for pid in workers), timeout=10)
+    assert not any(alive(pid) for pid in workers)
