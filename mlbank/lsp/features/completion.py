@@ -19,6 +19,8 @@ from mlbank.lsp.features.index import Entry, Kind
 from mlbank.lsp.features.locate import present_keys
 from mlbank.paths import kind_of
 
+MAX_ITEMS = 100
+
 # Which ids a value names, by file kind and field path (an int in a path: any list item).
 _QUESTION_FIELDS: dict[tuple[str | int, ...], tuple[Kind, ...]] = {
     ("topics", 0): ("topic",),
@@ -46,28 +48,34 @@ def completion(features: Features, params: types.CompletionParams) -> types.Comp
     if spot.on_key:
         # the keys of the cursor's mapping start where the typed word (or the cursor) does
         items = _keys(kind, spot.path, present_keys(here.text, here.line, spot.start), replace)
-    else:
-        items = _ids(features, here, kind, replace)
-    return types.CompletionList(is_incomplete=False, items=items)
+        return types.CompletionList(is_incomplete=False, items=items)
+    entries = _ids(features, here, kind)
+    # A bank of 10,000 questions would send 10,000 items on every keystroke: send the first
+    # MAX_ITEMS and say the list is incomplete, so the client asks again as the word grows.
+    shown = [_id_item(entry, rank, replace) for rank, entry in entries[:MAX_ITEMS]]
+    return types.CompletionList(is_incomplete=len(entries) > MAX_ITEMS, items=shown)
 
 
 # --- ids ------------------------------------------------------------------------------------------
 
 
-def _ids(features: Features, here: Here, kind: str, replace: types.Range) -> list[types.CompletionItem]:
+def _ids(features: Features, here: Here, kind: str) -> list[tuple[int, Entry]]:
+    """The ids the field at the cursor names that start with what is typed before the cursor, each
+    with the rank of its kind (a `see` entry offers topics before questions)."""
+    typed = here.spot.token[: here.character - here.spot.start].lower()
     fields = _QUESTION_FIELDS if kind == "question" else _BANK_FIELDS if kind == "bank" else {}
     kinds = fields.get(_pattern(here.spot.path), ())
     if not kinds:
         return []
     index = features.index(here.state)
     own = {e.id for e in index.file(here.path).entries if e.kind == "question"}
-    items = []
-    for rank, wanted in enumerate(kinds):
-        for entry in index.ids(wanted):
-            if wanted == "question" and entry.id in own:
-                continue  # a question does not refer to itself
-            items.append(_id_item(entry, rank, replace))
-    return items
+    return [
+        (rank, entry)
+        for rank, wanted in enumerate(kinds)
+        for entry in index.ids(wanted)
+        if entry.id.lower().startswith(typed)
+        and not (wanted == "question" and entry.id in own)  # a question does not refer to itself
+    ]
 
 
 def _pattern(path: FieldPath) -> tuple[str | int, ...]:
