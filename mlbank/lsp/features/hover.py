@@ -8,21 +8,25 @@ its `says` allows (the claims engine's own parse_stated, so the hover and the ve
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from lsprotocol import types
 
 from mlbank.bank import validator
-from mlbank.claims import ClaimError, parse_stated
+from mlbank.claims import ClaimError, Verdict, parse_stated
 from mlbank.claims.stated import format_exact
 from mlbank.loader import load_document
 from mlbank.lsp.diagnostics import to_diagnostics
 from mlbank.lsp.features.context import Features, Here
 from mlbank.lsp.features.index import RESOLVES, Entry, Use
+from mlbank.lsp.state import BankState
 from mlbank.paths import real_path
 from mlbank.rules import RULES
 from mlbank.source import from_text
-from mlbank.worked import claims_of
+from mlbank.worked import Located, claims_of
+
+LOCK_WAIT_SECONDS = 0.2  # how long a hover waits for a lint in progress before answering without it
 
 
 def hover(features: Features, params: types.HoverParams) -> types.Hover | None:
@@ -42,9 +46,11 @@ def hover(features: Features, params: types.HoverParams) -> types.Hover | None:
 
 
 def _findings(features: Features, here: Here, position: types.Position) -> list[str]:
-    """The explanation of each rule with a finding whose range covers the position."""
-    with here.state.lock:
-        findings = here.state.session.findings([here.path])
+    """The explanation of each rule with a finding whose range covers the position: of the findings
+    the editor was last sent for this file (read without the bank's lock, which a lint of a large
+    bank holds for a while: one dict lookup is atomic)."""
+    shown_as = os.path.relpath(here.path, here.state.session.base)
+    findings = list(here.state.published.get(shown_as, ()))
     codec = features.server.workspace.position_codec
     shown = []
     for finding, diagnostic in zip(findings, to_diagnostics(findings, here.text, codec), strict=True):
@@ -97,11 +103,11 @@ def _claim(here: Here) -> list[str]:
     if not mine:
         return []
     spec = mine[0].spec
-    with here.state.lock:
-        claims = here.state.session.claims
     where = real_path(here.path)
     verdicts = [
-        v for c, v in claims if c.item == item and c.spec == spec and real_path(Path(c.doc.path)) == where
+        v
+        for c, v in _session_claims(here.state)
+        if c.item == item and c.spec == spec and real_path(Path(c.doc.path)) == where
     ]
     status = verdicts[0].status if verdicts else "being computed"
     lines = [f"**worked claim {item + 1}**: {status}"]
@@ -112,6 +118,16 @@ def _claim(here: Here) -> list[str]:
     if verdicts:
         lines.append(verdicts[0].message)
     return ["\n\n".join(lines)]
+
+
+def _session_claims(state: BankState) -> list[tuple[Located, Verdict]]:
+    """The session's claim verdicts; none while a lint holds the lock (their values are coming)."""
+    if not state.lock.acquire(timeout=LOCK_WAIT_SECONDS):
+        return []
+    try:
+        return state.session.claims
+    finally:
+        state.lock.release()
 
 
 def _interval(says: str, tolerance: str | None) -> str:
