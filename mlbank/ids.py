@@ -32,7 +32,11 @@ def same_question(value: str, choices: Iterable[str]) -> str | None:
     wanted = parse(value)
     if wanted is None:
         return None
-    by_prefix = {p.prefix: c for c in choices if (p := parse(c)) is not None and p.number == wanted.number}
+    # sorted: the answer must not depend on the order of `choices` (often a set) when two ids
+    # share a prefix and number ("q2", "q02")
+    by_prefix = {
+        p.prefix: c for c in sorted(choices) if (p := parse(c)) is not None and p.number == wanted.number
+    }
     if wanted.prefix in by_prefix:
         return by_prefix[wanted.prefix]
     close = difflib.get_close_matches(wanted.prefix, list(by_prefix), n=1, cutoff=0.5)

@@ -27,6 +27,11 @@ def real_path(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+def bank_order(path: Path) -> list[str]:
+    """The sort key that puts question files in bank order (as question_files lists them)."""
+    return str(path).split(os.sep)
+
+
 def question_files(root: Path) -> list[Path]:
     """Question files under root/questions, sorted; symlinked directories are not followed."""
     found: list[str] = []

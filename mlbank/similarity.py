@@ -240,6 +240,27 @@ class PairIndex:
         for key in changed:
             self._compare(key)
 
+    def change(self, key: str, prints: bytes | None) -> set[str]:
+        """Take one key's fingerprint now (None: it has none, or is gone). The keys paired with it
+        before or now (whose pairs with it may have changed)."""
+        old = self._prints.get(key)
+        before = set(self._near.get(key, ()))
+        if old is not prints and old != prints:
+            for partner in self._near.pop(key, {}):
+                self._near[partner].pop(key, None)
+            self._views.pop(key, None)
+            self._prints.pop(key, None)
+            if prints is not None:
+                self._prints[key] = prints
+                self._views[key] = memoryview(prints).cast("q")
+                self._near[key] = {}
+                self._compare(key)
+        return before | set(self._near.get(key, ()))
+
+    def partners(self, key: str) -> dict[str, float]:
+        """The keys similar to `key`, with their similarity."""
+        return self._near.get(key, {})
+
     def pairs(self, order: Sequence[str]) -> list[Pair]:
         """The pairs (i < j) of keys in `order` (every key of the last update, once each), sorted."""
         where = {key: i for i, key in enumerate(order)}

@@ -9,6 +9,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -65,9 +66,18 @@ EDITS: dict[str, tuple[str, Callable[[str, dict[str, str]], str | None]]] = {
     "suppression": (Q05, _replace("section:", "# mlbank: ignore[MB200] old\nsection:")),
     "broken YAML": (Q06, lambda text, _: "id: q06\nsection: [unclosed\n"),
     "a comment line": (Q04, lambda text, _: text + "# edited\n"),
+    "lines moved down": (Q03, lambda text, _: "# a comment above it all\n" + text),
     "deleted": (Q08, lambda text, _: None),
     "new file": (NEW, lambda text, files: files.get(Q03, "id: q99\n")),
     "topics.yaml": ("topics.yaml", _replace("  - id: bias-variance", "  - id: bias")),
+    "topic tagged": (Q04, _replace("topics: [", "topics: [bias, ")),
+    "topic untagged": (Q04, _replace("topics: [bias, ", "topics: [")),
+    "unresolved reference": (Q02, _replace("q23, q32]", "q99, q32]")),
+    "reference resolved": (
+        NEW,
+        lambda text, files: files.get(Q03, "id: q03\n").replace("id: q03", "id: q99", 1),
+    ),
+    "new file deleted": (NEW, lambda text, _: None),
     "bank.yaml": ("bank.yaml", _replace("  - id: screening", "  - id: screen")),
 }
 REVERT = "revert"
@@ -105,27 +115,52 @@ FLIPS = [
 ]
 
 
+# The same for the verdicts that hang on the ids and topics in use: a topic taken into use and out
+# of it (MB203), a reference that a new question's id resolves and its deletion breaks again (MB205),
+# and an id that leaves and comes back while others refer to it (MB205, MB206).
+FLIPS_IN_USE = [
+    "topics.yaml",
+    "topic tagged",
+    "topic untagged",
+    "topic tagged",
+    "unresolved reference",
+    "reference resolved",
+    "new file deleted",
+    "reference resolved",
+    "duplicate id",
+    "lines moved down",  # the same verdicts, now one line lower
+    "duplicate id undone",
+    "revert",
+]
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
 @pytest.mark.parametrize(("jobs", "via"), [(1, "text"), (2, "disk")])
-def test_bank_wide_verdicts_flip_both_ways_as_a_cold_lint_says(jobs: int, via: str) -> None:
-    _edit_and_compare(jobs, via, FLIPS)
+@pytest.mark.parametrize("steps", [FLIPS, FLIPS_IN_USE], ids=["kept", "in-use"])
+def test_bank_wide_verdicts_flip_both_ways_as_a_cold_lint_says(jobs: int, via: str, steps: list[str]) -> None:
+    seen = _edit_and_compare(jobs, via, steps)
+    flipped = {"MB206"} | ({"MB500", "MB209"} if steps is FLIPS else {"MB203", "MB205"})
+    for code in flipped:  # a verdict of each came and went, and one went and came back
+        assert any(f[0] == code for a, b in pairwise(seen) for f in a - b), code
+        assert any(f[0] == code for a, b in pairwise(seen) for f in b - a), code
 
 
-def _edit_and_compare(jobs: int, via: str, steps: list[str]) -> None:
+def _edit_and_compare(jobs: int, via: str, steps: list[str]) -> list[set[tuple[str, str]]]:
+    """The (code, path) of each finding after the first lint and after each step."""
     with tempfile.TemporaryDirectory() as tmp:
         work, truth = Path(tmp) / "work" / "bank", Path(tmp) / "truth" / "bank"
         shutil.copytree(ROOT / "bank", work)
         shutil.copytree(ROOT / "bank", truth)
         original = _files(truth)
         session = Session(work, Selection(), jobs=jobs, claims_cache=Path(tmp) / "claims")
-        session.lint()
+        seen = [{(f.code, f.path) for f in session.lint()}]
         for step in steps:
             files = _files(truth)
             if step == REVERT:
                 name, new = Q02, original[Q02]
             else:
                 name, change = EDITS[step]
-                if name not in files and step != "new file":
+                if name not in files and name != NEW:
                     continue  # deleted earlier: nothing to edit
                 new = change(files.get(name, ""), files)
             _apply(truth / name, new)
@@ -135,6 +170,9 @@ def _edit_and_compare(jobs: int, via: str, steps: list[str]) -> None:
             else:
                 found = session.update(work / name, new)
             assert [f.as_dict() for f in found] == _cold(truth), steps
+            seen.append({(f.code, f.path) for f in found})
+        session.shutdown()
+    return seen
 
 
 def _apply(path: Path, text: str | None) -> None:
@@ -142,3 +180,14 @@ def _apply(path: Path, text: str | None) -> None:
         path.unlink(missing_ok=True)
     else:
         path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_bank_wide_rule_without_an_incremental_form_is_run_over_the_whole_bank(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mlbank.engine import bankwide
+
+    monkeypatch.setattr(bankwide, "kept_forms", lambda rules: {})  # as a rule that offers none
+    seen = _edit_and_compare(1, "text", ["duplicate id", "duplicate label", "duplicate id undone"])
+    assert any(code == "MB206" for a, b in pairwise(seen) for code, _ in b - a)

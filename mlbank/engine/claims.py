@@ -130,7 +130,7 @@ class Judged:
             self._verdicts = self._book.known(self._located)
         return self._verdicts
 
-    @property
-    def complete(self) -> bool:
-        """Every claim has its verdict (the stage's claim findings are final)."""
-        return len(self.result()) == len(self._located)
+    def missing(self) -> set[str]:
+        """The files (display paths) with a claim whose verdict is still being computed."""
+        judged = {id(c) for c, _ in self.result()}
+        return {c.doc.display for c in self._located if id(c) not in judged}

@@ -88,6 +88,14 @@ class FileResult(NamedTuple):
         return cls(findings, Document(path, display, "", data, nodes, digest=_str(raw["digest"])), facts)
 
 
+class Change(NamedTuple):
+    """One question file as the bank-wide stage saw it before and sees it now (None: absent)."""
+
+    display: str
+    before: FileResult | None
+    after: FileResult | None
+
+
 def survives_json(data: Any) -> bool:
     """Slim data comes back from JSON unchanged: same types all the way down (NaN, infinity or a
     non-string key would not)."""

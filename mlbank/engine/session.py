@@ -32,6 +32,10 @@ update came since, finish_claims does not block). Verdicts are kept by spec for 
 so an unchanged claim is never sent to the worker again; the worker, started once, stays warm until
 `shutdown()` (or until the session is garbage-collected, or the process exits).
 
+After one file changed, the bank-wide stage (engine/bankwide.py) redoes only the files the change
+touches, and findings are kept per file, so `findings(paths)` answers a few files without
+touching the rest.
+
 A session holds its own state only (no module globals), so any number can live in one process.
 Findings depend on the files, the selection and `display_base` (where paths are shown from: the
 bank root unless the caller says otherwise, as the CLI does with the working directory), never on
@@ -47,16 +51,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlbank.bank import Bank, display_path, load_questions, validator
+from mlbank.engine.bankwide import BankWide
 from mlbank.engine.claims import ClaimBook
 from mlbank.engine.policy import Selection, uses_claims
 from mlbank.engine.record import FileResult
 from mlbank.engine.runners import plan_jobs, run_file_stage
-from mlbank.engine.stages import BankOutcome, StageInput, bank_stage, file_stage, plan
+from mlbank.engine.stages import StageInput, file_stage, plan
 from mlbank.engine.store import MemoryStore, Store
 from mlbank.finding import Finding
 from mlbank.loader import Document, load_document
-from mlbank.paths import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, YAML_SUFFIXES, question_files, real_path
-from mlbank.rules.base import kept_forms
+from mlbank.paths import (
+    BANK_FILE,
+    QUESTIONS_DIR,
+    TOPICS_FILE,
+    YAML_SUFFIXES,
+    bank_order,
+    question_files,
+    real_path,
+)
 from mlbank.source import Source, from_text
 
 if TYPE_CHECKING:
@@ -89,11 +101,9 @@ class Session:
         self._texts: dict[Path, Source] = {}  # unsaved texts, by the path as the session lists it
         self._given: StageInput | None = None
         self._results: dict[Path, FileResult] = {}  # in bank order
-        self._outcome: BankOutcome | None = None
-        self._real: dict[str, Path] | None = None  # documents' real paths by display path
+        self._stage = BankWide(selection, self._claims)  # kept between lints: redoes what changed
+        self._shown: dict[Path, list[str]] | None = None  # display paths by real path, made on demand
         self._loaded: Bank | None = None  # documents a caller loaded already (Session.of_bank)
-        # bank-wide rules' incremental forms, kept between this session's lints (rules.base.Kept)
-        self._kept = kept_forms(plan(selection).bank_wide)
 
     @classmethod
     def of_bank(cls, bank: Bank, selection: Selection, claims_cache: Path | None = None) -> Session:
@@ -146,17 +156,21 @@ class Session:
             return self.lint(wait_claims=wait_claims)
         if not _is_question(key, self.root):
             return self.findings()
+        before = self._results.get(key)
         if key in self._texts or key.exists():
             source = self._texts.get(key)
             texts = {key: source} if source is not None else {}
             (found,) = run_file_stage(self._given, [key], self.base, texts, jobs=1)
             self.store.remember(key, found)
-            if key not in self._results:
+            if before is None:
                 self._results = {f: self._results.get(f, found) for f in _ordered([*self._results, key])}
+                self._shown = None
             self._results[key] = found
-        else:
-            self._results.pop(key, None)
-        self._bank_stage(wait_claims)
+            self._stage.change(found.doc.display, found, wait_claims=wait_claims)
+        elif before is not None:
+            del self._results[key]
+            self._shown = None
+            self._stage.change(before.doc.display, None, wait_claims=wait_claims)
         self.store.save()
         return self.findings()
 
@@ -167,17 +181,15 @@ class Session:
 
     def _bank_stage(self, wait_claims: bool = True) -> list[Finding]:
         assert self._given is not None
-        self._outcome = bank_stage(
-            self._given, list(self._results.values()), self._claims, self._kept, wait_claims=wait_claims
-        )
-        self._real = None
-        return list(self._outcome.findings)
+        self._stage.full(self._given, list(self._results.values()), wait_claims=wait_claims)
+        self._shown = None
+        return self._stage.findings()
 
     # --- claims that arrive later ---------------------------------------------------------------
 
     def claims_pending(self) -> bool:
         """The last findings lack the verdict of some claim (still being computed)."""
-        return self._outcome is not None and not self._outcome.complete
+        return not self._stage.complete
 
     def wait_claims(self, timeout: float | None = None) -> bool:
         """Block until the claim verdicts being computed are in (True), or `timeout` seconds pass
@@ -187,8 +199,7 @@ class Session:
     def finish_claims(self) -> list[Finding]:
         """Every finding of the session's current state with all claim verdicts (waiting for those
         still being computed): what update(..., wait_claims=True) would have returned."""
-        if self.claims_pending():
-            self._bank_stage(wait_claims=True)
+        self._stage.settle_claims()
         return self.findings()
 
     def shutdown(self) -> None:
@@ -200,29 +211,30 @@ class Session:
 
     def findings(self, paths: Iterable[Path] | None = None) -> list[Finding]:
         """The last lint's findings, sorted; only those of `paths` when given."""
-        if self._outcome is None:
+        if self._stage.given is None:
             self.lint()
-        assert self._outcome is not None
-        found = self._outcome.findings
         if paths is None:
-            return list(found)
-        wanted = {real_path(p) for p in paths}
-        return [f for f in found if self._shown().get(f.path) in wanted]
+            return self._stage.findings()
+        shown = self._by_real_path()
+        return self._stage.findings(d for p in paths for d in shown.get(real_path(p), ()))
 
-    def _shown(self) -> dict[str, Path]:
-        """Each document's real path by its display path (a syscall per path part: made once)."""
-        if self._real is None:
-            assert self._outcome is not None
-            self._real = {d.display: real_path(d.path) for d in self._outcome.context.bank.documents}
-        return self._real
+    def _by_real_path(self) -> dict[Path, list[str]]:
+        """Each document's display paths by its real path (a syscall per path part: made once per
+        set of files)."""
+        if self._shown is None:
+            self._shown = {}
+            for doc in self._stage.documents():
+                self._shown.setdefault(real_path(doc.path), []).append(doc.display)
+        return self._shown
 
     @property
     def claims(self) -> list[tuple[Located, Verdict]]:
-        """Every well-formed claim with its verdict, as the last bank-wide stage computed them."""
-        if self._outcome is None:
+        """Every well-formed claim with its verdict (waiting for those still being computed)."""
+        if self._stage.given is None:
             self.lint()
-        assert self._outcome is not None
-        return self._outcome.context.claims if uses_claims(plan(self.selection).bank_wide) else []
+        if not uses_claims(plan(self.selection).bank_wide):
+            return []
+        return self._stage.claims(self._results.values())
 
     def bank(self) -> Bank:
         """The bank's full documents (models included), unsaved texts honoured."""
@@ -281,7 +293,7 @@ def _is_question(path: Path, root: Path) -> bool:
 
 def _ordered(paths: list[Path]) -> list[Path]:
     """In bank order: as mlbank.paths.question_files sorts."""
-    return sorted(paths, key=lambda p: str(p).split(os.sep))
+    return sorted(paths, key=bank_order)
 
 
 def _nothing_cached(cache_dir: Path | None) -> bool:

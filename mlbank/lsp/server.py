@@ -2,15 +2,17 @@
 
 Handlers run on pygls's event loop and stay short: they record the editor's text and queue a lint
 (mlbank.lsp.linter); diagnostics come back from the linter thread and are sent from the loop.
-Requests that read a Session (formatting, symbols, the features/ package) take the bank's lock.
+Requests run on pygls's thread pool (`@server.thread()`), so a slow answer never holds the loop up;
+those that read a Session (the features/ package) take the bank's lock, which a lint holds.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -26,8 +28,6 @@ from mlbank.lsp.state import BankState
 from mlbank.lsp.symbols import search, to_symbol
 from mlbank.paths import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, YAML_SUFFIXES, real_path
 from mlbank.workspace import banks_under
-
-log = logging.getLogger(__name__)
 
 
 class MlbankServer(LanguageServer):
@@ -68,25 +68,51 @@ class MlbankServer(LanguageServer):
 
     # --- banks --------------------------------------------------------------------------------
 
-    def open_banks(self, folders: list[Path]) -> None:
-        """Hold every bank under the workspace folders, and lint each once in the background."""
+    def follow_folders(self) -> None:
+        """Hold the banks under the editor's workspace folders: a new one is linted once in the
+        background; one that no folder holds any more is let go, its diagnostics cleared."""
         self._loop = asyncio.get_running_loop()
-        for folder in folders:
+        wanted: dict[Path, None] = {}
+        for folder in self._folders():
             try:
-                roots = banks_under(folder)
+                wanted.update(dict.fromkeys(banks_under(folder)))
             except UsageError as exc:  # a broken [tool.mlbank]: say which and what to fix
                 self.tell(str(exc))
-                continue
-            for root in roots:
-                if any(state.root == root for state in self.banks):
-                    continue
-                try:
-                    state = BankState.open(root)
-                except UsageError as exc:  # a broken [tool.mlbank]: say which and what to fix
-                    self.tell(str(exc))
-                    continue
-                self.banks.append(state)
-                self.linter.submit(Job(state, "lint"))
+        held = {state.root: state for state in self.banks}
+        kept = [state for root in wanted if (state := held.get(root) or self._open(root)) is not None]
+        for state in self.banks:
+            if state not in kept:
+                self.linter.submit(Job(state, "drop"))
+        self.banks = kept  # replaced, never changed in place: request threads iterate it
+
+    def _folders(self) -> list[Path]:
+        folders = [to_fs_path(f.uri) for f in self.workspace.folders.values()]
+        if not folders and self.workspace.root_path:
+            folders = [self.workspace.root_path]
+        return [Path(f) for f in folders if f]
+
+    def _open(self, root: Path) -> BankState | None:
+        try:
+            state = BankState.open(root)
+        except UsageError as exc:  # a broken [tool.mlbank]: say which and what to fix
+            self.tell(str(exc))
+            return None
+        self.linter.submit(Job(state, "lint"))
+        return state
+
+    def watch_files(self) -> None:
+        """Ask the client to report bank files changed on disk, when it can (dynamic registration)."""
+        workspace = self.client_capabilities.workspace
+        watched = workspace.did_change_watched_files if workspace is not None else None
+        if watched is None or not watched.dynamic_registration:
+            return
+        watchers = [types.FileSystemWatcher(glob_pattern=f"**/*{suffix}") for suffix in YAML_SUFFIXES]
+        registration = types.Registration(
+            id="mlbank-watched-files",
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+        )
+        self.client_register_capability(types.RegistrationParams(registrations=[registration]))
 
     def close_banks(self) -> None:
         """Stop linting, and stop each bank's warm claims worker (no process outlives the server)."""
@@ -111,9 +137,8 @@ class MlbankServer(LanguageServer):
         """Show the user a message (from any thread)."""
         self._on_loop(self.window_show_message, types.ShowMessageParams(type=kind, message=message))
 
-    def _on_loop(self, send: object, params: object) -> None:
+    def _on_loop(self, send: Callable[[Any], None], params: object) -> None:
         # the transport belongs to the event loop: other threads hand their messages to it
-        assert callable(send)
         if self._loop is None:
             send(params)
         else:
@@ -139,11 +164,22 @@ def build_server() -> MlbankServer:
 def _register_documents(server: MlbankServer) -> None:
     @server.feature(types.INITIALIZED)
     def initialized(ls: MlbankServer, params: types.InitializedParams) -> None:
-        folders = [to_fs_path(f.uri) for f in ls.workspace.folders.values()]
-        if not folders and ls.workspace.root_path:
-            folders = [ls.workspace.root_path]
         ls.linter.start()
-        ls.open_banks([Path(f) for f in folders if f])
+        ls.follow_folders()
+        ls.watch_files()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def files_changed(ls: MlbankServer, params: types.DidChangeWatchedFilesParams) -> None:
+        # a file changed on disk (a checkout, `mlbank new`, another program): lint it from the disk,
+        # unless it is open here, where the editor's text wins
+        for change in params.changes:
+            found = ls.locate(change.uri)
+            if found is not None and found[0].buffer(found[1]) is None:
+                ls.linter.submit(Job(found[0], "close", found[1]))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(ls: MlbankServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        ls.follow_folders()  # pygls has updated its list of folders already
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: MlbankServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -155,7 +191,7 @@ def _register_documents(server: MlbankServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: MlbankServer, params: types.DidSaveTextDocumentParams) -> None:
-        _edited(ls, params.text_document.uri)
+        _edited(ls, params.text_document.uri, saved=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: MlbankServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -171,7 +207,6 @@ def _register_documents(server: MlbankServer) -> None:
 
 
 def _register_requests(server: MlbankServer) -> None:
-    # On pygls's thread pool: a slow answer (a 1 MB buffer to format) never holds up the loop.
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
     @server.thread()
     def formatting(ls: MlbankServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
@@ -194,13 +229,16 @@ def _register_requests(server: MlbankServer) -> None:
         ]
 
 
-def _edited(server: MlbankServer, uri: str) -> None:
-    """A document's text changed (or was opened or saved): record it and queue its lint."""
+def _edited(server: MlbankServer, uri: str, saved: bool = False) -> None:
+    """A document's text changed (or was opened or saved): record it and queue its lint. A save of
+    the text already linted changes no finding (the buffer was linted, not the disk): nothing to do."""
     found = server.locate(uri)
     if found is None:
         return
     state, path = found
     text = server.workspace.get_text_document(uri).source
+    if saved and state.buffer(path) == text:
+        return
     server.remember_uri(path, uri)
     state.set_buffer(path, text)
     server.linter.submit(Job(state, "edit", path, text))

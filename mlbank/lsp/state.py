@@ -33,6 +33,7 @@ class BankState:
         # republishes only the files whose diagnostics changed
         self.published: dict[str, tuple[Finding, ...]] = {}
         self.symbols = Symbols()  # its questions' ids and titles, for workspace/symbol
+        self.dropped = False  # let go (its workspace folder was removed): nothing more is done for it
 
     @classmethod
     def open(cls, root: Path) -> BankState:
@@ -43,7 +44,9 @@ class BankState:
         selection = selection_from(config, LintOptions())
         # The CLI's claims cache is shared: a verdict proven once is not proven again by either.
         claims = cache_dir_for(config.root) / "claims"
-        return cls(root, Session(root, selection, claims_cache=claims))
+        # jobs=1: the engine forks its per-file workers only where no thread runs, and a server has
+        # threads (pygls's loop and pool, the linter): a fork there could copy a held lock and hang.
+        return cls(root, Session(root, selection, claims_cache=claims, jobs=1))
 
     def holds(self, path: Path) -> bool:
         """Whether `path` (absolute, real) is a file of this bank."""

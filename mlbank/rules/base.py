@@ -7,7 +7,7 @@ default severity through `report`, and lint.py decides what to keep.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 from mlbank import ids
 from mlbank.bank import Bank
 from mlbank.engine.policy import RuleOptions as RuleOptions
-from mlbank.engine.record import ClaimSpecs, DocFacts
+from mlbank.engine.record import Change, ClaimSpecs, DocFacts, FileResult
 from mlbank.finding import Finding, Position, Severity
 from mlbank.loader import Document, FieldPath, Problem
 from mlbank.paths import kind_of
@@ -66,11 +66,28 @@ def facts_read(rule: Rule) -> frozenset[str]:
 
 
 class Kept(Protocol):
-    """A bank-wide rule's incremental form (the class `Incremental` in its module, optional): check()
-    with state kept between lints of one bank, so a session's re-lint costs what changed. Its findings
-    are the module's check()'s, which stays the one definition of the verdict."""
+    """A bank-wide rule's incremental form (the class `Incremental` in its module, optional), with
+    state kept between lints of one bank so that a session's re-lint costs what changed. Its findings
+    are the module's check()'s, which stays the one definition of the verdict (the property tests in
+    tests/test_session_property.py hold them equal)."""
 
-    def check(self, ctx: Context) -> Iterator[Finding]: ...
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        """Every finding over the whole bank, as check() gives them; (re)builds the kept state."""
+        ...
+
+    def update(self, ctx: Context, changes: Sequence[Change]) -> dict[str, list[Finding]]:
+        """After `changes` to question files since the last call: the complete findings of every
+        file whose findings may differ from before, by display path ([] for none now); files not
+        named keep theirs. `ctx` holds bank.yaml and topics.yaml (unchanged since check) and no
+        questions: the form knows them from its kept state."""
+        ...
+
+
+def question_of(result: FileResult | None) -> tuple[Document, dict[str, Any]] | None:
+    """A changed file's question as Context.questions holds it: None when absent or not a mapping."""
+    if result is None or not isinstance(result.doc.data, dict):
+        return None
+    return result.doc, result.doc.data
 
 
 def kept_forms(rules: Iterable[Rule]) -> dict[str, Kept]:

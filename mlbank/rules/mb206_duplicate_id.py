@@ -19,13 +19,16 @@ Good::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from mlbank import ids
+from mlbank.engine.record import Change
 from mlbank.finding import Finding, Severity
 from mlbank.loader import Document
-from mlbank.rules.base import Context, RuleId, report
+from mlbank.paths import bank_order
+from mlbank.rules.base import Context, RuleId, question_of, report
 
 RULE = RuleId("MB206", "duplicate-id", Severity.ERROR)
 BANK_WIDE = True  # reads other question files: runs once over the whole bank
@@ -36,7 +39,12 @@ FACTS: frozenset[str] = frozenset()  # the derived facts it reads (mlbank.engine
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    yield from _questions(ctx)
+    by_id: dict[str, list[tuple[Document, dict[str, Any]]]] = {}
+    for doc, data in ctx.questions:
+        if _id(data):
+            by_id.setdefault(data["id"], []).append((doc, data))
+    duplicated = [holders for holders in by_id.values() if len(holders) > 1]
+    yield from _duplicates(ctx, duplicated, lambda: {*by_id, *(_named_for(doc) for doc, _ in ctx.questions)})
     if ctx.bank.topics is not None and isinstance(ctx.bank.topics.data, dict):
         yield from _within(ctx.bank.topics, ctx.bank.topics.data, "topics")
     if ctx.bank.meta is not None:
@@ -44,26 +52,30 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield from _within(ctx.bank.meta, ctx.meta, listing)
 
 
-def _questions(ctx: Context) -> Iterator[Finding]:
-    by_id: dict[str, list[tuple[Document, dict[str, Any]]]] = {}
-    for doc, data in ctx.questions:
-        if isinstance(data.get("id"), str) and data["id"]:
-            by_id.setdefault(data["id"], []).append((doc, data))
-    # Every id in use, from the files' ids and names, plus each one suggested here, so that two
-    # duplicates are not both sent to the same free id.
-    # Made only when a duplicate needs a free id: a session lints after each edit, mostly with none.
+def _id(data: dict[str, Any]) -> str:
+    qid = data.get("id")
+    return qid if isinstance(qid, str) else ""
+
+
+def _duplicates(
+    ctx: Context, duplicated: list[list[tuple[Document, dict[str, Any]]]], in_use: Callable[[], set[str]]
+) -> Iterator[Finding]:
+    """The findings of every id held more than once: `duplicated` holds each such id's questions in
+    bank order, the ids in the bank order of their first holder; `in_use` gives every id in use,
+    from the files' ids and names."""
+    # Each id suggested here joins those in use, so that two duplicates are not both sent to the
+    # same free id. Made only when a duplicate needs a free id: a session lints after each edit,
+    # mostly with none.
     taken: set[str] | None = None
     prefixes = {s["id"]: s.get("id_prefix") for s in _sections(ctx) if isinstance(s.get("id"), str)}
-    for qid, holders in by_id.items():
-        if len(holders) < 2:
-            continue
+    for holders in duplicated:
         owner, *others = sorted(holders, key=_newcomer)
         for doc, data in others:
-            message = f"question id '{qid}' is already used by {owner[0].display}"
+            message = f"question id '{data['id']}' is already used by {owner[0].display}"
             prefix = prefixes.get(data.get("section")) if isinstance(data.get("section"), str) else None
             if isinstance(prefix, str):
                 if taken is None:
-                    taken = {*by_id, *(_named_for(doc) for doc, _ in ctx.questions)}
+                    taken = in_use()
                 free = ids.next_free(prefix, taken)
                 taken.add(free)
                 message += (
@@ -71,6 +83,77 @@ def _questions(ctx: Context) -> Iterator[Finding]:
                     f"(`mlbank lint --fix` then renames its file)"
                 )
             yield report(RULE, doc, ("id",), message)
+
+
+class Incremental:
+    """check() kept between a session's lints: the questions by id and every id and file name in
+    use. A change that touches no id, section, review or file name, in a file that holds no
+    duplicate id, changes no finding; any other redoes the duplicated ids only (their suggested free
+    ids depend on one another and on every id in use)."""
+
+    def __init__(self) -> None:
+        self._holders: dict[str, dict[str, tuple[Document, dict[str, Any]]]] = {}
+        self._seen: dict[str, tuple[str, str, Any, bool]] = {}  # display -> what this rule reads
+        self._names: Counter[str] = Counter()  # ids the files' names give, with multiplicity
+        self._reported: set[str] = set()  # displays with a finding
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        self._holders, self._seen, self._names = {}, {}, Counter()
+        for doc, data in ctx.questions:
+            self._add(doc, data)
+        found = list(check(ctx))
+        self._reported = {f.path for f in found if f.path in self._seen}
+        return iter(found)
+
+    def update(self, ctx: Context, changes: Sequence[Change]) -> dict[str, list[Finding]]:
+        redo = False
+        for change in changes:
+            before = self._seen.get(change.display)
+            self._remove(change.display)
+            held = question_of(change.after)
+            if held is not None:
+                self._add(*held)
+            redo = redo or before != self._seen.get(change.display) or change.display in self._reported
+            redo = redo or self._shared(change.display)
+        if not redo:
+            return {}
+        out: dict[str, list[Finding]] = {path: [] for path in self._reported}
+        duplicated = sorted(
+            (
+                sorted(h.values(), key=lambda m: bank_order(m[0].path))
+                for h in self._holders.values()
+                if len(h) > 1
+            ),
+            key=lambda holders: bank_order(holders[0][0].path),
+        )
+        for finding in _duplicates(ctx, duplicated, lambda: {*self._holders, *+self._names}):
+            out.setdefault(finding.path, []).append(finding)
+        self._reported = {path for path, found in out.items() if found}
+        out.update({change.display: out.get(change.display, []) for change in changes})
+        return out
+
+    def _shared(self, display: str) -> bool:
+        seen = self._seen.get(display)
+        return seen is not None and len(self._holders.get(seen[0], {})) > 1
+
+    def _add(self, doc: Document, data: dict[str, Any]) -> None:
+        qid = _id(data)
+        self._seen[doc.display] = (qid, _named_for(doc), data.get("section"), not data.get("review"))
+        self._names[_named_for(doc)] += 1
+        if qid:
+            self._holders.setdefault(qid, {})[doc.display] = (doc, data)
+
+    def _remove(self, display: str) -> None:
+        seen = self._seen.pop(display, None)
+        if seen is None:
+            return
+        qid, name = seen[0], seen[1]
+        self._names[name] -= 1
+        holders = self._holders.get(qid)
+        if holders is not None:
+            holders.pop(display, None)
+            if not holders:
+                del self._holders[qid]
 
 
 def _newcomer(held: tuple[Document, dict[str, Any]]) -> tuple[bool, bool]:

@@ -19,13 +19,14 @@ Good::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from mlbank.engine.record import FINGERPRINTS
+from mlbank.engine.record import FINGERPRINTS, Change
 from mlbank.finding import Finding, Severity
 from mlbank.loader import Document
-from mlbank.rules.base import FINGERPRINTED, Context, RuleId, report
+from mlbank.paths import bank_order
+from mlbank.rules.base import FINGERPRINTED, Context, RuleId, question_of, report
 
 RULE = RuleId("MB500", "near-duplicate", Severity.WARNING)
 BANK_WIDE = True  # compares every question with every other
@@ -53,6 +54,7 @@ class Incremental:
         from mlbank.similarity import PairIndex
 
         self._indexes = [PairIndex(THRESHOLD) for _ in FINGERPRINTED]
+        self._held: dict[str, tuple[Document, dict[str, Any]]] = {}  # display -> its question
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         found: list[Finding] = []
@@ -60,7 +62,36 @@ class Incremental:
             keys = [doc.display for doc, _ in owners]
             near.update(dict(zip(keys, prints, strict=True)))
             found += _report(field, owners, near.pairs(keys))
+        self._held = {doc.display: (doc, data) for doc, data in ctx.questions}
         return iter(found)
+
+    def update(self, ctx: Context, changes: Sequence[Change]) -> dict[str, list[Finding]]:
+        """A changed question's pairs are compared again; its findings and those of every question
+        paired with it before or now are given again (its id and place appear in their messages)."""
+        redo: set[str] = set()
+        for change in changes:
+            self._held.pop(change.display, None)
+            held = question_of(change.after)
+            if held is not None:
+                self._held[change.display] = held
+            prints = _prints(change) if held is not None else (None,) * len(FINGERPRINTED)
+            for near, p in zip(self._indexes, prints, strict=True):
+                redo |= near.change(change.display, p)
+            redo.add(change.display)
+        return {display: self._findings(display) for display in redo}
+
+    def _findings(self, display: str) -> list[Finding]:
+        """`display`'s findings: one per question before it in bank order with a similar field."""
+        held = self._held.get(display)
+        if held is None:
+            return []
+        place = bank_order(held[0].path)
+        return [
+            _finding(field, self._held[other], held[0], similarity)
+            for field, near in zip(FINGERPRINTED, self._indexes, strict=True)
+            for other, similarity in near.partners(display).items()
+            if bank_order(self._held[other][0].path) < place
+        ]
 
 
 def _owners(ctx: Context) -> list[tuple[list[tuple[Document, dict[str, Any]]], list[bytes]]]:
@@ -75,15 +106,28 @@ def _owners(ctx: Context) -> list[tuple[list[tuple[Document, dict[str, Any]]], l
     return per_field
 
 
+def _prints(change: Change) -> tuple[bytes | None, ...]:
+    """The changed question's fingerprints, as the per-file stage computed them from its full text
+    (it does whenever this rule runs: FACTS)."""
+    prints = change.after.facts.fingerprints if change.after is not None else None
+    assert prints is not None, "the per-file stage gives fingerprints whenever MB500 runs"
+    return prints
+
+
 def _report(
     field: str, owners: list[tuple[Document, dict[str, Any]]], pairs: list[Pair]
 ) -> Iterator[Finding]:
     for pair in pairs:
-        (doc_a, q_a), (doc_b, _) = owners[pair.first], owners[pair.second]
-        yield report(
-            RULE,
-            doc_b,
-            (field,),
-            f"{field} is {pair.similarity:.0%} similar to {q_a.get('id')}'s ({doc_a.display}): "
-            "merge the questions or rewrite one from its own angle",
-        )
+        yield _finding(field, owners[pair.first], owners[pair.second][0], pair.similarity)
+
+
+def _finding(field: str, first: tuple[Document, dict[str, Any]], doc: Document, similarity: float) -> Finding:
+    """`doc`'s `field` is similar to the question `first`'s, which comes before it in the bank."""
+    doc_a, q_a = first
+    return report(
+        RULE,
+        doc,
+        (field,),
+        f"{field} is {similarity:.0%} similar to {q_a.get('id')}'s ({doc_a.display}): "
+        "merge the questions or rewrite one from its own angle",
+    )

@@ -22,9 +22,12 @@ TIMEOUT = 30.0  # seconds a test waits for the server before it fails
 class Editor:
     """What a test drives: a started, initialized client over one project."""
 
-    def __init__(self, client: LanguageClient, project: Path) -> None:
+    def __init__(
+        self, client: LanguageClient, project: Path, registrations: list[types.Registration]
+    ) -> None:
         self.client = client
         self.project = project
+        self.registrations = registrations  # what the server asked the client to register
         self.bank = project / "bank"
         self._versions: dict[str, int] = {}
 
@@ -104,6 +107,12 @@ def make_project(root: Path, bank: Path = FIXTURES / "minibank") -> Path:
 async def start_editor(project: Path) -> Editor:
     """Start `python -m mlbank lsp` in `project` and initialize it with the project as workspace."""
     client = make_test_lsp_client()
+    registrations: list[types.Registration] = []
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        registrations.extend(params.registrations)
+
     await client.start_io(sys.executable, "-m", "mlbank", "lsp", cwd=str(project))
     await client.initialize_session(
         types.InitializeParams(
@@ -112,7 +121,7 @@ async def start_editor(project: Path) -> Editor:
             workspace_folders=[types.WorkspaceFolder(uri=project.as_uri(), name=project.name)],
         )
     )
-    return Editor(client, project)
+    return Editor(client, project, registrations)
 
 
 async def stop_editor(editor: Editor) -> None:

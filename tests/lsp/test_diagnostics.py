@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import pytest
-from lsp_editor import Editor
+from lsp_editor import Editor, make_project, start_editor, stop_editor
 from lsprotocol import types
 
 pytestmark = pytest.mark.asyncio
@@ -92,3 +95,69 @@ async def test_a_file_outside_the_bank_gets_no_diagnostics(editor: Editor) -> No
     editor.open(QF01, on_disk(editor, QF01) + "bogus_key: 1\n")  # a bank file after it, to sync on
     await editor.published(QF01)
     assert notes.as_uri() not in editor.client.diagnostics
+
+
+async def test_an_incremental_change_and_a_save_are_linted(editor: Editor) -> None:
+    text = on_disk(editor, Q01)
+    line = text.split("\n").index("topics: [loss-functions]")
+    editor.open(Q01)
+    start = types.Position(line=line, character=len("topics: [loss-function"))
+    editor.client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=editor.uri(Q01), version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(range=types.Range(start=start, end=start), text="z")
+            ],
+        )
+    )
+    (unknown,) = [d for d in await editor.published(Q01) if d.code == "MB200"]
+    assert unknown.message.startswith("unknown-topic: ") and "'loss-functionzs'" in unknown.message
+    (editor.bank / Q01).write_text(text.replace("[loss-functions]", "[loss-functionzs]"), encoding="utf-8")
+    editor.client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=editor.uri(Q01)))
+    )
+    editor.close(Q01)  # back to the disk, which now holds the same text: the finding stays
+    editor.open(QF01, on_disk(editor, QF01) + "bogus_key: 1\n")  # a later publish, to sync on
+    await editor.published(QF01)
+    assert "MB200" in editor.codes(Q01)
+
+
+async def test_a_burst_of_edits_is_coalesced_to_its_newest_text(editor: Editor) -> None:
+    text = on_disk(editor, Q01)
+    typo = text.replace("[loss-functions]", "[loss-functionz]")
+    editor.open(Q01)
+    uri = editor.uri(Q01)
+    publishes = 0
+
+    async def count() -> None:
+        nonlocal publishes
+        while True:
+            await editor.client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            publishes += 1
+
+    counting = asyncio.create_task(count())
+    for n in range(40):  # every edit flips MB200: linted one by one, each would be published
+        editor.change(Q01, typo if n % 2 == 0 else text)
+    editor.change(Q01, typo)
+    await editor.until(lambda: editor.codes(Q01) == ["MB200", "MB601"])
+    await asyncio.sleep(0.5)  # anything still to come would come now
+    counting.cancel()
+    assert editor.codes(Q01) == ["MB200", "MB601"]  # the newest text's findings
+    assert publishes < 20, publishes  # far fewer lints than edits
+    assert uri in editor.client.diagnostics
+
+
+async def test_the_configuration_sets_severities_and_silences_rules(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "configured")
+    with (project / "pyproject.toml").open("a", encoding="utf-8") as config:
+        config.write('ignore = ["stale-review"]\n\n[tool.mlbank.severity]\nunknown-topic = "warning"\n')
+    configured = await start_editor(project)
+    try:
+        text = on_disk(configured, Q01)
+        configured.open(Q01)
+        configured.change(Q01, text.replace("[loss-functions]", "[loss-functionz]"))
+        (unknown,) = await configured.published(Q01)  # MB601 stale-review is ignored
+        assert unknown.code == "MB200"
+        assert unknown.severity == types.DiagnosticSeverity.Warning
+    finally:
+        await stop_editor(configured)

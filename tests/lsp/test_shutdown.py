@@ -52,3 +52,19 @@ async def test_shutdown_mid_claim_leaves_no_process_behind(project: Path) -> Non
     await editor.client.stop()
     await editor.until(lambda: not any(alive(pid) for pid in workers), timeout=10)
     assert not any(alive(pid) for pid in workers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+async def test_a_vanished_client_ends_the_server_and_its_workers(project: Path) -> None:
+    editor: Editor = await start_editor(project)
+    server = editor.client._server
+    assert server is not None and server.stdin is not None
+    text = (editor.bank / QF01).read_text(encoding="utf-8")
+    editor.open(QF01)
+    editor.change(QF01, text.replace("review:", f'worked:\n  - says: "1"\n    expr: {SLOW}\nreview:'))
+    await editor.published(QF01)
+    workers = children(server.pid)
+    server.stdin.close()  # the editor died: no shutdown, no exit, just the end of input
+    await asyncio.wait_for(server.wait(), 30)
+    await editor.client.stop()
+    await editor.until(lambda: not any(alive(pid) for pid in workers), timeout=10)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from lsp_editor import Editor
 
@@ -25,7 +23,6 @@ def with_claim(text: str, says: str, expr: str) -> str:
 async def test_a_slow_claim_never_holds_up_diagnostics(editor: Editor) -> None:
     qf01 = (editor.bank / QF01).read_text(encoding="utf-8")
     editor.open(QF01)
-    started = time.monotonic()
     editor.change(QF01, with_claim(qf01, "3", SLOW).replace("[bias-variance]", "[bias-varianze]"))
     first = [str(d.code) for d in await editor.published(QF01)]
     assert "MB200" in first and "MB402" not in first  # published before the claim's verdict
@@ -33,7 +30,7 @@ async def test_a_slow_claim_never_holds_up_diagnostics(editor: Editor) -> None:
     editor.open(Q01)
     editor.change(Q01, q01.replace("[loss-functions]", "[loss-functionz]"))
     assert "MB200" in [str(d.code) for d in await editor.published(Q01)]
-    assert time.monotonic() - started < 2.5  # while the claim is still being computed
+    assert "MB402" not in editor.codes(QF01)  # q01 was linted while the claim was being computed
     await editor.until(lambda: "MB402" in editor.codes(QF01))
     (stopped,) = [d for d in editor.diagnostics(QF01) if d.code == "MB402"]
     assert "took longer than" in stopped.message
