@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from feature_requests import Q01, QF01, definition, position, references, text_of, token, where
 from lsp_editor import Editor
+from lsprotocol import types
 
 pytestmark = pytest.mark.asyncio
 
@@ -71,3 +72,22 @@ async def test_a_renamed_id_is_found_where_the_buffers_now_name_it(editor: Edito
     # the plan's qf01 names nothing now
     bank = text_of(editor, "bank.yaml")
     assert await references(editor, "bank.yaml", position(bank, "qf01]", 1), declaration=True) == []
+
+
+async def test_positions_count_utf16_units_past_astral_characters(editor: Editor) -> None:
+    text = text_of(editor, Q01).replace(
+        '  - company: google\n    level: "L4"\n    expects: |\n      The formula.\n',
+        '  - {expects: "\U0001f600 formula", company: google}\n',
+    )
+    editor.open(Q01, text)
+    line = position(text, "company: google").line
+    row = text.split("\n")[line]
+    utf16 = len(row[: row.index("google")].encode("utf-16-le")) // 2  # the emoji is two units
+    assert utf16 == row.index("google") + 1
+    at = types.Position(line=line, character=utf16 + 2)
+    (found,) = await definition(editor, Q01, at)
+    assert where(editor, found)[0] == "bank.yaml" and token(editor, found) == "google"
+    bank = text_of(editor, "bank.yaml")
+    uses = await references(editor, "bank.yaml", position(bank, "id: google", 5), declaration=False)
+    mine = [u for u in uses if where(editor, u)[0] == Q01]
+    assert [(u.range.start.character, u.range.end.character) for u in mine] == [(utf16, utf16 + 6)]
