@@ -43,7 +43,8 @@ _UNQUOTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 class Edit(NamedTuple):
     """Replace from column `start` of 1-based `line` to column `end` of line `last` (0: the same line),
-    or, when `lines` is set, delete that many whole lines starting at `line`."""
+    or, when `lines` is set, delete that many whole lines starting at `line`. `codes` are the rules
+    whose findings the edit fixes (the editor offers it as a quick fix on those findings)."""
 
     line: int
     start: int
@@ -51,6 +52,7 @@ class Edit(NamedTuple):
     text: str
     lines: int = 0
     last: int = 0
+    codes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -84,12 +86,14 @@ def fix_bank(bank: Bank) -> FixResult:
         documents.append((doc, kind))
     ids = [d.data.get("id") for d, k in documents if k == "question" and isinstance(d.data, dict)]
     for doc, kind in documents:
-        if not isinstance(doc.data, dict) or doc.problems:
+        plan = plan_fixes(doc, kind)
+        if plan is None:
             continue
-        plan = _plan(doc, kind)
         messages += plan.notes
         if plan.edits:
-            if _apply(doc, plan.edits, plan.expected):
+            new_text = fixed_text(doc, plan)
+            if new_text is not None:
+                write_text(doc.path, new_text)
                 fixed += plan.count
                 messages.append(f"{doc.display}: fixed {plan.count} problem(s)")
             else:
@@ -105,6 +109,26 @@ def _documents(bank: Bank) -> list[tuple[Document, str]]:
     """Each document to fix, with its kind: bank.yaml and topics.yaml first, as the bank lists them."""
     own = [] if bank.questions_only else [(bank.meta, "bank"), (bank.topics, "topics")]
     return [(d, k) for d, k in own if d is not None] + [(d, "question") for d in bank.questions]
+
+
+def untab_text(doc: Document) -> str | None:
+    """The document's text with its tab indentation replaced, when that is the one safe reading."""
+    repaired = untab(doc.text) if any(p.kind is Problem.SYNTAX for p in doc.problems) else None
+    return repaired.text if repaired is not None else None
+
+
+def renamed_path(doc: Document, ids: list[Any]) -> Path | None:
+    """The name a question file takes to match its id (MB103): None when its name matches, its id is
+    not unique, its slug is not kebab-case or the name is taken."""
+    qid = doc.data.get("id") if isinstance(doc.data, dict) else None
+    stem = doc.path.name.rsplit(".", 1)[0]
+    if not isinstance(qid, str) or stem == qid or stem.startswith(qid + "-") or ids.count(qid) != 1:
+        return None
+    match = STEM.match(stem)
+    if match is None:
+        return None
+    target = doc.path.with_name(f"{qid}-{match.group(1)}{doc.path.suffix}")
+    return None if target.exists() else target
 
 
 def _untab(doc: Document, kind: str) -> tuple[Document, str | None, bool]:
@@ -124,18 +148,26 @@ def _untab(doc: Document, kind: str) -> tuple[Document, str | None, bool]:
 # --- planning the edits ---------------------------------------------------------------------------
 
 
+def plan_fixes(doc: Document, kind: str) -> Plan | None:
+    """The safe fixes of one loaded document (bank, topics or question): None when it does not load
+    cleanly, so nothing can be fixed safely."""
+    if not isinstance(doc.data, dict) or doc.problems:
+        return None
+    return _plan(doc, kind)
+
+
 def _plan(doc: Document, kind: str) -> Plan:
     plan = Plan(copy.deepcopy(doc.data))
     prose = dict(prose_fields(doc.data, kind))
     for path, text in {**prose, **dict(texts(doc.data))}.items():
         _fix_text(doc, path, text, path in prose, plan)
     for path, edit, raw in _unquoted(doc):
-        plan.add([edit], path, raw, 1)
+        plan.add([edit._replace(codes=("MB105",))], path, raw, 1)
     if kind == "question":
         for path, _ in reversed(list(duplicates(doc.data))):  # later items first: indexes stay valid
             removal = _removal(doc, path)
             if removal is not None:
-                plan.edits.append(removal)
+                plan.edits.append(removal._replace(codes=("MB208",)))
                 _delete(plan.expected, path)
                 plan.count += 1
     return plan
@@ -154,7 +186,8 @@ def _fix_text(doc: Document, path: FieldPath, text: str, prose: bool, plan: Plan
     elif info.style == "" and "\n" not in (info.raw or ""):  # one line, no escapes: exact columns
         edits = [_insertion(doc, path, offset) for offset in dollars]
     elif info.style in ("'", '"'):
-        edits = _replacement(doc, info, new)
+        codes = ("MB300", "MB106") if dollars else ("MB106",)
+        edits = [e._replace(codes=codes) for e in _replacement(doc, info, new)]
     if edits:
         plan.add(edits, path, new, len(dollars) + sum(not b.hard_break for b in trailing_blanks(text)))
         return
@@ -179,14 +212,14 @@ def _block_edits(doc: Document, path: FieldPath, text: str, dollars: list[int]) 
         if not content.endswith(blank.blank):
             return []
         start = len(content) - len(blank.blank) if blank.line else 0  # a blank line: its indent too
-        edits.append(Edit(number, start, len(content), ""))
+        edits.append(Edit(number, start, len(content), "", codes=("MB106",)))
     return edits
 
 
 def _insertion(doc: Document, path: FieldPath, offset: int) -> Edit:
     """A backslash before the currency dollar at `offset` (plain or block text: exact columns)."""
     where = doc.text_position(path, offset)
-    return Edit(where.line, where.column - 1, where.column - 1, "\\")
+    return Edit(where.line, where.column - 1, where.column - 1, "\\", codes=("MB300",))
 
 
 def _replacement(doc: Document, info: NodeInfo, new: str) -> list[Edit]:
@@ -276,8 +309,17 @@ def _delete(data: Any, path: FieldPath) -> None:
 # --- applying them --------------------------------------------------------------------------------
 
 
-def _apply(doc: Document, edits: list[Edit], expected: dict[str, Any]) -> bool:
-    lines = doc.text.split("\n")
+def fixed_text(doc: Document, plan: Plan) -> str | None:
+    """The document's text with the plan's edits made, or None when it would not load back to exactly
+    the data the fixes intend."""
+    new_text = apply_edits(doc.text, plan.edits)
+    data, _, problems = parse_yaml(new_text)
+    return None if problems or data != plan.expected else new_text
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """`text` with non-overlapping edits made (from the last to the first, so places stay valid)."""
+    lines = text.split("\n")
     for edit in sorted(edits, reverse=True):
         if edit.lines:
             del lines[edit.line - 1 : edit.line - 1 + edit.lines]
@@ -285,25 +327,13 @@ def _apply(doc: Document, edits: list[Edit], expected: dict[str, Any]) -> bool:
         last = edit.last or edit.line
         head, tail = lines[edit.line - 1][: edit.start], lines[last - 1][edit.end :]
         lines[edit.line - 1 : last] = [head + edit.text + tail]
-    new_text = "\n".join(lines)
-    data, _, problems = parse_yaml(new_text)
-    if problems or data != expected:
-        return False
-    write_text(doc.path, new_text)
-    return True
+    return "\n".join(lines)
 
 
 def _rename(doc: Document, ids: list[Any]) -> str | None:
     """Rename a file whose name does not match its id, when the id is unique and the name is free."""
-    qid = doc.data.get("id")
-    stem = doc.path.name.rsplit(".", 1)[0]
-    if not isinstance(qid, str) or stem == qid or stem.startswith(qid + "-") or ids.count(qid) != 1:
-        return None
-    match = STEM.match(stem)
-    if match is None:
-        return None
-    target = doc.path.with_name(f"{qid}-{match.group(1)}{doc.path.suffix}")
-    if target.exists():
+    target = renamed_path(doc, ids)
+    if target is None:
         return None
     Path(doc.path).rename(target)
     return f"{doc.display}: renamed to {target.name} to match its id"

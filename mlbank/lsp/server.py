@@ -19,6 +19,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from mlbank.exit_codes import UsageError
+from mlbank.lsp import features
 from mlbank.lsp.diagnostics import Published, to_diagnostics
 from mlbank.lsp.formatting import format_buffer
 from mlbank.lsp.linter import Job, Linter
@@ -156,7 +157,7 @@ def build_server() -> MlbankServer:
     server = MlbankServer()
     _register_documents(server)
     _register_requests(server)
-    # features.register(server)  -- hover, definition, references, completion, code actions
+    features.register(server)  # hover, definition, references, completion, code actions
     return server
 
 
