@@ -66,14 +66,12 @@ class Linter:
             self._pending[job.key()] = job
             self._wake.notify()
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Finish the job under way, drop the rest, and end the thread."""
+    def stop(self) -> None:
+        """Drop the jobs waiting and end the thread after the job under way (not waited for)."""
         with self._wake:
             self._stopping = True
             self._pending.clear()
             self._wake.notify()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
 
     def _run(self) -> None:
         while True:
@@ -97,6 +95,9 @@ class Linter:
                 else:
                     for job in jobs:
                         _apply(state, job)
+                    if state.dropped:  # let go while this lint ran (the server is shutting down)
+                        state.session.shutdown()
+                        return
                     changed = changed_files(state.published, state.session.findings())
                     pending = state.session.claims_pending()
         except Exception as exc:  # a bug in a rule must not end the server: say so, keep serving

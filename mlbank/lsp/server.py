@@ -9,10 +9,12 @@ those that read a Session (the features/ package) take the bank's lock, which a 
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -115,11 +117,19 @@ class MlbankServer(LanguageServer):
         self.client_register_capability(types.RegistrationParams(registrations=[registration]))
 
     def close_banks(self) -> None:
-        """Stop linting, and stop each bank's warm claims worker (no process outlives the server)."""
+        """Stop linting, and stop each bank's warm claims worker (no process outlives the server).
+        Never waits for a lint under way (a first lint at 10k takes many seconds, and the client
+        waits for shutdown's answer): its bank is marked dropped, and the linter thread shuts that
+        session down as soon as the lint ends; an exit before then ends its worker processes,
+        which stop when their pipes close."""
         self.linter.stop()
         for state in self.banks:
-            with state.lock:
-                state.session.shutdown()
+            state.dropped = True  # set first: a lint holding the lock checks it before letting go
+            if state.lock.acquire(blocking=False):
+                try:
+                    state.session.shutdown()
+                finally:
+                    state.lock.release()
 
     # --- to the client ------------------------------------------------------------------------
 
@@ -245,5 +255,31 @@ def _edited(server: MlbankServer, uri: str, saved: bool = False) -> None:
 
 
 def run() -> None:
-    """`mlbank lsp`: serve over stdin/stdout until the client says exit."""
-    build_server().start_io()
+    """`mlbank lsp`: serve over stdin/stdout until the client says exit (or the input ends)."""
+    server = build_server()
+    channel_in, channel_out = _private_stdio()
+    code: str | int | None = 0
+    try:
+        server.start_io(channel_in, channel_out)
+    except SystemExit as done:  # pygls's exit: 0 after a shutdown request, 1 without one
+        code = done.code
+    server.close_banks()
+    # Leave at once: the interpreter's normal exit would first wait for a lint still under way
+    # (concurrent.futures joins its pools at exit); its workers end when their pipes close.
+    sys.stderr.flush()
+    os._exit(code if isinstance(code, int) else 1)
+
+
+def _private_stdio() -> tuple[BinaryIO, BinaryIO]:
+    """The LSP channel and the server's log on file descriptors no child process inherits, with
+    /dev/null on 0-2. Child processes (the lint's workers, the claims worker) inherit fds 0-2:
+    holding the client's pipes they would keep it from seeing the server end (it waits for them to
+    close), and anything one printed would corrupt the protocol."""
+    channel_in = os.fdopen(os.dup(0), "rb", buffering=0)  # os.dup's copies are not inheritable
+    channel_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    sys.stderr = os.fdopen(os.dup(2), "w", buffering=1, encoding="utf-8", errors="backslashreplace")
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    return channel_in, channel_out

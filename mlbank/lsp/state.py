@@ -44,9 +44,10 @@ class BankState:
         selection = selection_from(config, LintOptions())
         # The CLI's claims cache is shared: a verdict proven once is not proven again by either.
         claims = cache_dir_for(config.root) / "claims"
-        # A server has threads (pygls's loop and pool, the linter), so the engine starts any per-file
-        # workers from a fork server, never by forking this process (mlbank.engine.runners).
-        return cls(root, Session(root, selection, claims_cache=claims))
+        # jobs=1: the server lints in its own process. A lint may be under way when the client says
+        # exit, and the server leaves at once (server.run); worker processes of an abandoned pool
+        # (from a fork server, as threads run here: mlbank.engine.runners) would outlive it.
+        return cls(root, Session(root, selection, claims_cache=claims, jobs=1))
 
     def holds(self, path: Path) -> bool:
         """Whether `path` (absolute, real) is a file of this bank."""

@@ -28,6 +28,14 @@ def children(pid: int) -> set[int]:
     return found
 
 
+def descendants(pid: int) -> set[int]:
+    """The processes under `pid`: its children, theirs, and so on."""
+    found = children(pid)
+    for child in list(found):
+        found |= descendants(child)
+    return found
+
+
 def alive(pid: int) -> bool:
     try:
         state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -68,3 +76,31 @@ async def test_a_vanished_client_ends_the_server_and_its_workers(project: Path) 
     await asyncio.wait_for(server.wait(), 30)
     await editor.client.stop()
     await editor.until(lambda: not any(alive(pid) for pid in workers), timeout=10)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+async def test_shutdown_during_the_first_lint_answers_without_waiting_for_it(tmp_path: Path) -> None:
+    """A first lint of a large bank takes seconds (tens at 10k); shutdown and exit must not wait for
+    it, and no process the server started may outlive it."""
+    import subprocess
+    import sys
+
+    from lsp_editor import make_project
+
+    bank = tmp_path / "big"
+    script = Path(__file__).parents[2] / "scripts" / "make_bank.py"
+    subprocess.run([sys.executable, str(script), "3000", str(bank)], check=True, capture_output=True)
+    editor: Editor = await start_editor(make_project(tmp_path / "project", bank))
+    server = editor.client._server
+    assert server is not None
+    await asyncio.sleep(0.5)  # the first lint is under way: 10 s or more in one process at this size
+    started = descendants(server.pid)
+    loop = asyncio.get_running_loop()
+    asked = loop.time()
+    await asyncio.wait_for(editor.client.shutdown_session(), 30)
+    assert loop.time() - asked < 4, "shutdown waited for the first lint to finish"
+    assert server.returncode == 0
+    assert not editor.client.diagnostics
+    await editor.client.stop()
+    await editor.until(lambda: not any(alive(pid) for pid in started), timeout=20)
