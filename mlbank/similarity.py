@@ -14,8 +14,9 @@ far plus all it has left fall short of what it needs (the overlap bound behind p
 filtering: Xiao et al., "Efficient similarity joins for near duplicate detection", 2008). Most
 texts share almost nothing and drop out about halfway (at t = 0.5, 40% of the shingles of 10,000
 synthetic answers are never counted); what a dropped text has no longer counts as shared, since no
-pair with it is wanted. Only the shared shingles' counts are kept. Candidate pairs come from prefix
-filtering (Chaudhuri et al., "A primitive operator for similarity joins", 2006): order the shared
+pair with it is wanted. A pass's table is dropped once the live texts have read their shingles'
+counts from it into arrays (4 bytes a shingle), so no table outlives its pass. Candidate pairs come
+from prefix filtering (Chaudhuri et al., "A primitive operator for similarity joins", 2006): order the shared
 shingles rarest first; two sets with Jaccard >= t must share at least one of the first
 |A| - ceil(t*|A|) + 1 of them. Indexing only those prefixes finds every pair above the threshold
 while rare shingles keep the candidate lists short, and each candidate is verified exactly from
@@ -49,11 +50,6 @@ class Pair(NamedTuple):
     similarity: float
 
 
-class _Range(NamedTuple):
-    high: int  # the range's upper bound (excluded); it starts at the previous range's
-    shared: dict[int, int]  # its shingles in two or more live texts, with how many
-
-
 def fingerprint(text: str) -> bytes:
     """The text's distinct word 3-shingles, hashed, as a sorted array('q') in bytes (8 per shingle).
 
@@ -80,34 +76,39 @@ def similar_pairs(prints: Sequence[bytes], threshold: float) -> list[Pair]:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
     views = [memoryview(p).cast("q") for p in prints]  # the ints, without copying the bytes
     needs = [_min_common(len(view), threshold) for view in views]
-    survivors, ranges = _shared(views, needs)
-    prefixes = _prefixes([views[i] for i in survivors], [needs[i] for i in survivors], ranges)
-    del ranges  # only the prefixes' order needed the counts; the index can have the memory
+    survivors, counts = _shared(views, needs)
+    prefixes = _prefixes([views[i] for i in survivors], [needs[i] for i in survivors], counts)
     return _verified(views, _candidates(survivors, prefixes), threshold)
 
 
-def _shared(views: Sequence[memoryview], needs: Sequence[int]) -> tuple[list[int], list[_Range]]:
-    """The texts that share enough shingles to reach the threshold, and each range's shared shingles
-    with their counts.
+def _shared(views: Sequence[memoryview], needs: Sequence[int]) -> tuple[list[int], list[array[int]]]:
+    """The texts that share enough shingles to reach the threshold, and for each of them how many
+    live texts have each of its shingles (1: only itself, so not shared).
 
     One pass per range of hash values, each over the live texts only: a text dies as soon as the
     shingles it has left cannot make up what it needs (most die about halfway), and the shingles of
-    the dead no longer count as shared, since no pair with a dead text is wanted.
+    the dead no longer count as shared, since no pair with a dead text is wanted. A pass's table is
+    dropped once the live texts have their counts from it: 4 bytes a shingle, no Python objects.
     """
     live = [i for i, view in enumerate(views) if view]  # an empty text is similar to nothing
     starts = [0] * len(live)  # per live text: where its next range begins
     have = [0] * len(live)  # per live text: its shared shingles so far
-    ranges = []
+    counts: list[array[int]] = [array("I") for _ in live]  # per live text: its shingles' counts so far
     for high in _cuts(views):
         pieces = _pieces([views[i] for i in live], starts, high)
-        found = _shared_in(pieces)  # a shingle is in one range only, so its count is final here
-        ranges.append(_Range(high, found))
-        if found:
-            have = list(map(add, have, map(len, map(found.keys().__and__, pieces))))
+        # Counted in C, one hash table of a pass's shingles; a shingle is in one range only, so
+        # its count is final here.
+        tally = Counter(chain.from_iterable(pieces))
+        found = [array("I", map(tally.__getitem__, piece)) for piece in pieces]
+        del tally
+        for mine, more in zip(counts, found, strict=True):
+            mine.extend(more)
+        have = list(map(add, have, (len(more) - more.count(1) for more in found)))
         starts = list(map(add, starts, map(len, pieces)))
         keep = [h + len(views[i]) - s >= needs[i] for i, s, h in zip(live, starts, have, strict=True)]
         live, starts, have = (list(compress(column, keep)) for column in (live, starts, have))
-    return live, ranges
+        counts = list(compress(counts, keep))
+    return live, counts
 
 
 def _cuts(views: Sequence[memoryview]) -> list[int]:
@@ -135,29 +136,18 @@ def _pieces(views: list[memoryview], starts: list[int], high: int) -> list[memor
     return [view[start:end] for view, start, end in zip(views, starts, ends, strict=True)]
 
 
-def _shared_in(pieces: list[memoryview]) -> dict[int, int]:
-    """The shingles in two or more of the pieces (each text's shingles are distinct), with how many."""
-    tally = Counter(chain.from_iterable(pieces))  # counted in C, one hash table of a pass's shingles
-    return {shingle: n for shingle, n in tally.items() if n > 1}
-
-
-def _prefixes(views: list[memoryview], needs: list[int], ranges: list[_Range]) -> list[array[int]]:
+def _prefixes(views: list[memoryview], needs: list[int], counts: list[array[int]]) -> list[array[int]]:
     """Each text's shared shingles, rarest first (ties by value), cut to the first len - need + 1:
     J(A, B) >= t needs |A & B| >= need, so A & B reaches into them. Any fixed order of shingles
-    works; rare ones make few candidates. Arrays, 8 bytes a shingle, so the counts can go first."""
-    # Every text's count of each of its shingles (0: not shared), one range at a time for all texts:
-    # when most shingles are shared, a range's table stays in the cache while all of them look it up.
-    tallies: list[list[int]] = [[] for _ in views]
-    starts = [0] * len(views)
-    for high, shared in ranges:
-        pieces = _pieces(views, starts, high)
-        for tally, piece in zip(tallies, pieces, strict=True):
-            tally += map(shared.get, piece, repeat(0))
-        starts = list(map(add, starts, map(len, pieces)))
+    works; rare ones make few candidates. Arrays, 8 bytes a shingle; each text's counts are
+    dropped as soon as its prefix is made."""
     prefixes = []
-    for view, need, tally in zip(views, needs, tallies, strict=True):
-        ranked = sorted(compress(range(len(view)), tally), key=tally.__getitem__)  # stable: by value
+    for at, (view, need) in enumerate(zip(views, needs, strict=True)):
+        tally = counts[at]
+        shared = compress(range(len(view)), map((1).__lt__, tally))  # counted more than once
+        ranked = sorted(shared, key=tally.__getitem__)  # stable: ties stay by value
         prefixes.append(array("q", map(view.__getitem__, ranked[: len(ranked) - need + 1])))
+        counts[at] = array("I")
     return prefixes
 
 
