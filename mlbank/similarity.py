@@ -20,7 +20,10 @@ from prefix filtering (Chaudhuri et al., "A primitive operator for similarity jo
 shingles rarest first; two sets with Jaccard >= t must share at least one of the first
 |A| - ceil(t*|A|) + 1 of them. Indexing only those prefixes finds every pair above the threshold
 while rare shingles keep the candidate lists short, and each candidate is verified exactly from
-the two fingerprints, so the result is exactly what comparing every pair would give.
+the two fingerprints, so the result is exactly what comparing every pair would give. The prefixes
+are indexed one range of hash values at a time too, so that no index holds every text's prefix
+(when every text has a near copy, all of them survive: 2 million prefix shingles at 10,000
+answers); a pair whose prefixes meet in several ranges is verified in the first only.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ _LITTLE: Literal["little"] = "little"
 # the bank. Fewer passes cost less time per text, a smaller table less time per shingle (it fits the
 # cache better): 2**17 and 2**19 were both slower at 10,000 answers.
 PASS_SHINGLES = 1 << 18
+# Prefix shingles indexed at a time, about: ~80 bytes each (a dict entry, its int, its holders'
+# list), so ~20 MB however big the bank.
+BLOCK_SHINGLES = 1 << 18
 _ABOVE_ALL = 1 << 63  # the last range's upper bound: above every int64
 
 
@@ -111,14 +117,16 @@ def _shared(views: Sequence[memoryview], needs: Sequence[int]) -> tuple[list[int
     return live, counts
 
 
-def _cuts(views: Sequence[memoryview]) -> list[int]:
-    """Upper bounds of the hash ranges, about PASS_SHINGLES shingles each: quantiles of a sample, so
-    the passes stay even however the values are spread, which is what bounds a pass's memory."""
-    passes = -(-sum(map(len, views)) // PASS_SHINGLES)
+def _cuts(views: Sequence[memoryview], per_pass: int | None = None) -> list[int]:
+    """Upper bounds of the hash ranges, about per_pass (PASS_SHINGLES) shingles each: quantiles of a
+    sample, so the passes stay even however the values are spread, which is what bounds a pass's
+    memory."""
+    per_pass = per_pass or PASS_SHINGLES
+    passes = -(-sum(map(len, views)) // per_pass)
     if passes <= 1:
         return [_ABOVE_ALL]
     # Every step-th shingle of all the texts end to end (so short texts count too): 256 a pass.
-    step = max(1, PASS_SHINGLES // 256)
+    step = max(1, per_pass // 256)
     firsts = accumulate(map(len, views), initial=0)  # where each text starts (and the end: unused)
     sample = sorted(
         chain.from_iterable(view[-first % step :: step] for view, first in zip(views, firsts, strict=False))
@@ -136,31 +144,47 @@ def _pieces(views: list[memoryview], starts: list[int], high: int) -> list[memor
     return [view[start:end] for view, start, end in zip(views, starts, ends, strict=True)]
 
 
-def _prefixes(views: list[memoryview], needs: list[int], counts: list[array[int]]) -> list[array[int]]:
+def _prefixes(views: list[memoryview], needs: list[int], counts: list[array[int]]) -> list[memoryview]:
     """Each text's shared shingles, rarest first (ties by value), cut to the first len - need + 1:
     J(A, B) >= t needs |A & B| >= need, so A & B reaches into them. Any fixed order of shingles
-    works; rare ones make few candidates. Arrays, 8 bytes a shingle; each text's counts are
-    dropped as soon as its prefix is made."""
+    works; rare ones make few candidates. Each prefix is then sorted by value, for _candidates'
+    ranges. Arrays, 8 bytes a shingle; each text's counts are dropped as soon as its prefix is made."""
     prefixes = []
     for at, (view, need) in enumerate(zip(views, needs, strict=True)):
         tally = counts[at]
         shared = compress(range(len(view)), map((1).__lt__, tally))  # counted more than once
         ranked = sorted(shared, key=tally.__getitem__)  # stable: ties stay by value
-        prefixes.append(array("q", map(view.__getitem__, ranked[: len(ranked) - need + 1])))
+        prefixes.append(
+            memoryview(array("q", sorted(map(view.__getitem__, ranked[: len(ranked) - need + 1]))))
+        )
         counts[at] = array("I")
     return prefixes
 
 
-def _candidates(survivors: list[int], prefixes: list[array[int]]) -> Iterator[tuple[int, set[int]]]:
-    """Each survivor i with the earlier survivors whose prefixes share a shingle with its own."""
-    index: dict[int, list[int]] = defaultdict(list)  # prefix shingle -> the survivors so far that have it
-    for i, prefix in zip(survivors, prefixes, strict=True):
-        holders = [index[h] for h in prefix]
-        partners = set(chain.from_iterable(holders))  # in C: a common shingle can have many holders
-        for those in holders:
-            those.append(i)
-        if partners:
-            yield i, partners
+def _candidates(survivors: list[int], prefixes: list[memoryview]) -> Iterator[tuple[int, set[int]]]:
+    """Each survivor with the earlier survivors whose prefixes share a shingle with its own, one
+    range of hash values at a time (the prefixes are sorted, so a range is a slice of each): a
+    range's index holds about BLOCK_SHINGLES shingles however big the bank, and is dropped when the
+    range is done. A pair sharing shingles in several ranges is given in the first only (`given`:
+    the partners each survivor was given so far), so each candidate is verified once."""
+    given: dict[int, set[int]] = {}
+    starts = [0] * len(prefixes)
+    for high in _cuts(prefixes, BLOCK_SHINGLES):
+        pieces = _pieces(prefixes, starts, high)
+        index: dict[int, list[int]] = defaultdict(list)  # shingle -> the survivors so far that have it
+        for i, piece in zip(survivors, pieces, strict=True):
+            holders = [index[h] for h in piece]
+            partners = set(chain.from_iterable(holders))  # in C: a common shingle can have many holders
+            for those in holders:
+                those.append(i)
+            if partners:
+                before = given.setdefault(i, set())
+                partners -= before
+                before |= partners
+                if partners:
+                    yield i, partners
+        del index
+        starts = list(map(add, starts, map(len, pieces)))
 
 
 def _min_common(size: int, threshold: float) -> int:
