@@ -6,23 +6,23 @@ texts, as in real prose), about 490 distinct shingles. With --copies, every answ
 (a few words replaced: Jaccard about 0.85), the case where almost every shingle is shared and every
 text survives to the candidate stage. Each case runs in a fresh process, which builds the
 fingerprints and then measures one call: CPU time (time.process_time) and how much the call grew the
-process (max RSS during the call minus the resident size before it). --trace also reports
+process (its peak resident size during the call, VmHWM, minus its resident size before it). --trace also reports
 tracemalloc's peak and the lines that held the most at that peak (slower: CPU is not comparable).
 
-Usage: scripts/bench_neardup.py [--sizes 1000 10000] [--trace]
+Usage: scripts/bench_neardup.py [--sizes 1000 10000] [--rounds 3] [--trace]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import resource
+import statistics
 import subprocess
 import sys
 import time
 import tracemalloc
+from typing import Any
 
 from mlbank.similarity import PairIndex, fingerprint, similar_pairs
 
@@ -47,10 +47,16 @@ def prints(size: int, copies: bool) -> list[bytes]:
     return found
 
 
-def resident() -> int:
-    """This process's resident size now, in KB."""
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+def resident(field: str) -> int:
+    """This process's VmRSS (resident now) or VmHWM (the most resident since the last reset), in KB."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(field + ":"))
+
+
+def reset_peak() -> None:
+    """Start VmHWM again from the resident size now (Linux: proc(5), /proc/pid/clear_refs)."""
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
 
 
 def measure(what: str, size: int, copies: bool, trace: bool) -> dict[str, object]:
@@ -60,7 +66,8 @@ def measure(what: str, size: int, copies: bool, trace: bool) -> dict[str, object
     if what == "change":  # one changed answer in a session's index (the masks are made beforehand)
         index.update(keyed)
         index.change("k0", texts[1])
-    before = resident()
+    reset_peak()
+    before = resident("VmRSS")
     if trace:
         tracemalloc.start(1)
     start = time.process_time()
@@ -74,7 +81,7 @@ def measure(what: str, size: int, copies: bool, trace: bool) -> dict[str, object
     cpu = time.process_time() - start
     result: dict[str, object] = {
         "cpu_s": round(cpu, 3),
-        "growth_mb": round((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024, 1),
+        "growth_mb": round((resident("VmHWM") - before) / 1024, 1),
         "pairs": found,
         "shingles": sum(len(p) for p in texts) // 8,
     }
@@ -89,6 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--calls", nargs="+", default=["similar_pairs", "PairIndex.update", "change"])
+    parser.add_argument("--rounds", type=int, default=3, help="fresh processes per case (medians)")
     parser.add_argument("--trace", action="store_true")
     parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)  # in the child: call size copies
     args = parser.parse_args()
@@ -100,12 +108,19 @@ def main() -> None:
         for copies in (False, True):
             for what in args.calls:
                 command = [sys.executable, __file__, "--one", what, str(size), str(int(copies))]
-                run = subprocess.run([*command, *(["--trace"] if args.trace else [])], capture_output=True)
-                if run.returncode:
-                    sys.exit(run.stderr.decode())
-                result = json.loads(run.stdout)
+                runs = [_child([*command, *(["--trace"] if args.trace else [])]) for _ in range(args.rounds)]
+                cpu = statistics.median(run.pop("cpu_s") for run in runs)
+                growth = statistics.median(run.pop("growth_mb") for run in runs)
                 label = f"{size} answers, {'every one with a near copy' if copies else 'no near copies'}"
-                print(f"{label}: {what}: {result.pop('cpu_s')} s CPU, +{result.pop('growth_mb')} MB", result)
+                print(f"{label}: {what}: {cpu} s CPU, +{growth} MB (medians of {args.rounds})", runs[-1])
+
+
+def _child(command: list[str]) -> dict[str, Any]:
+    run = subprocess.run(command, capture_output=True)
+    if run.returncode:
+        sys.exit(run.stderr.decode())
+    result: dict[str, Any] = json.loads(run.stdout)
+    return result
 
 
 if __name__ == "__main__":
