@@ -89,7 +89,7 @@ def similar_pairs(prints: Sequence[bytes], threshold: float) -> list[Pair]:
 
 def _shared(views: Sequence[memoryview], needs: Sequence[int]) -> tuple[list[int], list[array[int]]]:
     """The texts that share enough shingles to reach the threshold, and for each of them how many
-    live texts have each of its shingles (1: only itself, so not shared).
+    live texts have each of its shingles (0: only itself, so not shared).
 
     One pass per range of hash values, each over the live texts only: a text dies as soon as the
     shingles it has left cannot make up what it needs (most die about halfway), and the shingles of
@@ -102,14 +102,13 @@ def _shared(views: Sequence[memoryview], needs: Sequence[int]) -> tuple[list[int
     counts: list[array[int]] = [array("I") for _ in live]  # per live text: its shingles' counts so far
     for high in _cuts(views):
         pieces = _pieces([views[i] for i in live], starts, high)
-        # Counted in C, one hash table of a pass's shingles; a shingle is in one range only, so
-        # its count is final here.
-        tally = Counter(chain.from_iterable(pieces))
-        found = [array("I", map(tally.__getitem__, piece)) for piece in pieces]
-        del tally
+        shared = _shared_in(pieces)  # a shingle is in one range only, so its count is final here
+        # Looked up in the shared shingles only: when few are shared, that table stays in the cache.
+        found = [array("I", map(shared.get, piece, repeat(0))) for piece in pieces]
+        del shared
         for mine, more in zip(counts, found, strict=True):
             mine.extend(more)
-        have = list(map(add, have, (len(more) - more.count(1) for more in found)))
+        have = list(map(add, have, (len(more) - more.count(0) for more in found)))
         starts = list(map(add, starts, map(len, pieces)))
         keep = [h + len(views[i]) - s >= needs[i] for i, s, h in zip(live, starts, have, strict=True)]
         live, starts, have = (list(compress(column, keep)) for column in (live, starts, have))
@@ -135,6 +134,12 @@ def _cuts(views: Sequence[memoryview], per_pass: int | None = None) -> list[int]
     return [*sorted(cuts), _ABOVE_ALL]
 
 
+def _shared_in(pieces: list[memoryview]) -> dict[int, int]:
+    """The shingles in two or more of the pieces (each text's shingles are distinct), with how many."""
+    tally = Counter(chain.from_iterable(pieces))  # counted in C, one hash table of a pass's shingles
+    return {shingle: n for shingle, n in tally.items() if n > 1}
+
+
 def _pieces(views: list[memoryview], starts: list[int], high: int) -> list[memoryview]:
     """Each text's shingles from its start up to (not including) high: each text is sorted, so a
     range of values is a slice found by bisection."""
@@ -152,8 +157,7 @@ def _prefixes(views: list[memoryview], needs: list[int], counts: list[array[int]
     prefixes = []
     for at, (view, need) in enumerate(zip(views, needs, strict=True)):
         tally = counts[at]
-        shared = compress(range(len(view)), map((1).__lt__, tally))  # counted more than once
-        ranked = sorted(shared, key=tally.__getitem__)  # stable: ties stay by value
+        ranked = sorted(compress(range(len(view)), tally), key=tally.__getitem__)  # stable: by value
         prefixes.append(
             memoryview(array("q", sorted(map(view.__getitem__, ranked[: len(ranked) - need + 1]))))
         )
