@@ -14,8 +14,8 @@ far plus all it has left fall short of what it needs (the overlap bound behind p
 filtering: Xiao et al., "Efficient similarity joins for near duplicate detection", 2008). Most
 texts share almost nothing and drop out about halfway (at t = 0.5, 40% of the shingles of 10,000
 synthetic answers are never counted); what a dropped text has no longer counts as shared, since no
-pair with it is wanted. A pass's table is dropped once the live texts have read their shingles'
-counts from it into arrays (4 bytes a shingle), so no table outlives its pass. Candidate pairs come
+pair with it is wanted. A pass keeps its shared shingles' counts as arrays (12 bytes a shingle, no
+Python objects), not as its table, so no table outlives its pass. Candidate pairs come
 from prefix filtering (Chaudhuri et al., "A primitive operator for similarity joins", 2006): order the shared
 shingles rarest first; two sets with Jaccard >= t must share at least one of the first
 |A| - ceil(t*|A|) + 1 of them. Indexing only those prefixes finds every pair above the threshold
@@ -56,6 +56,12 @@ class Pair(NamedTuple):
     similarity: float
 
 
+class _Range(NamedTuple):
+    high: int  # the range's upper bound (excluded); it starts at the previous range's
+    shingles: array[int]  # its shingles in two or more live texts
+    shares: array[int]  # how many live texts have each of them
+
+
 def fingerprint(text: str) -> bytes:
     """The text's distinct word 3-shingles, hashed, as a sorted array('q') in bytes (8 per shingle).
 
@@ -82,38 +88,35 @@ def similar_pairs(prints: Sequence[bytes], threshold: float) -> list[Pair]:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
     views = [memoryview(p).cast("q") for p in prints]  # the ints, without copying the bytes
     needs = [_min_common(len(view), threshold) for view in views]
-    survivors, counts = _shared(views, needs)
-    prefixes = _prefixes([views[i] for i in survivors], [needs[i] for i in survivors], counts)
+    survivors, ranges = _shared(views, needs)
+    prefixes = _prefixes([views[i] for i in survivors], [needs[i] for i in survivors], ranges)
+    del ranges  # emptied by _prefixes
     return _verified(views, _candidates(survivors, prefixes), threshold)
 
 
-def _shared(views: Sequence[memoryview], needs: Sequence[int]) -> tuple[list[int], list[array[int]]]:
-    """The texts that share enough shingles to reach the threshold, and for each of them how many
-    live texts have each of its shingles (0: only itself, so not shared).
+def _shared(views: Sequence[memoryview], needs: Sequence[int]) -> tuple[list[int], list[_Range]]:
+    """The texts that share enough shingles to reach the threshold, and each range's shared shingles
+    with their counts.
 
     One pass per range of hash values, each over the live texts only: a text dies as soon as the
     shingles it has left cannot make up what it needs (most die about halfway), and the shingles of
-    the dead no longer count as shared, since no pair with a dead text is wanted. A pass's table is
-    dropped once the live texts have their counts from it: 4 bytes a shingle, no Python objects.
+    the dead no longer count as shared, since no pair with a dead text is wanted. A range's shared
+    shingles are kept as two arrays (12 bytes a shingle, no Python objects), not as its table.
     """
     live = [i for i, view in enumerate(views) if view]  # an empty text is similar to nothing
     starts = [0] * len(live)  # per live text: where its next range begins
     have = [0] * len(live)  # per live text: its shared shingles so far
-    counts: list[array[int]] = [array("I") for _ in live]  # per live text: its shingles' counts so far
+    ranges = []
     for high in _cuts(views):
         pieces = _pieces([views[i] for i in live], starts, high)
-        shared = _shared_in(pieces)  # a shingle is in one range only, so its count is final here
-        # Looked up in the shared shingles only: when few are shared, that table stays in the cache.
-        found = [array("I", map(shared.get, piece, repeat(0))) for piece in pieces]
-        del shared
-        for mine, more in zip(counts, found, strict=True):
-            mine.extend(more)
-        have = list(map(add, have, (len(more) - more.count(0) for more in found)))
+        found = _shared_in(pieces)  # a shingle is in one range only, so its count is final here
+        ranges.append(_Range(high, array("q", found.keys()), array("I", found.values())))
+        if found:
+            have = list(map(add, have, map(len, map(found.keys().__and__, pieces))))
         starts = list(map(add, starts, map(len, pieces)))
         keep = [h + len(views[i]) - s >= needs[i] for i, s, h in zip(live, starts, have, strict=True)]
         live, starts, have = (list(compress(column, keep)) for column in (live, starts, have))
-        counts = list(compress(counts, keep))
-    return live, counts
+    return live, ranges
 
 
 def _cuts(views: Sequence[memoryview], per_pass: int | None = None) -> list[int]:
@@ -149,11 +152,22 @@ def _pieces(views: list[memoryview], starts: list[int], high: int) -> list[memor
     return [view[start:end] for view, start, end in zip(views, starts, ends, strict=True)]
 
 
-def _prefixes(views: list[memoryview], needs: list[int], counts: list[array[int]]) -> list[memoryview]:
+def _prefixes(views: list[memoryview], needs: list[int], ranges: list[_Range]) -> list[memoryview]:
     """Each text's shared shingles, rarest first (ties by value), cut to the first len - need + 1:
     J(A, B) >= t needs |A & B| >= need, so A & B reaches into them. Any fixed order of shingles
     works; rare ones make few candidates. Each prefix is then sorted by value, for _candidates'
-    ranges. Arrays, 8 bytes a shingle; each text's counts are dropped as soon as its prefix is made."""
+    ranges. Arrays, 8 bytes a shingle."""
+    # Every text's count of each of its shingles (0: not shared), one range at a time for all texts:
+    # a range's table stays in the cache while all of them look it up, and is dropped after.
+    counts = [array("I") for _ in views]
+    starts = [0] * len(views)
+    for at, (high, shingles, shares) in enumerate(ranges):
+        pieces = _pieces(views, starts, high)
+        table = dict(zip(shingles, shares, strict=True))
+        ranges[at] = _Range(high, array("q"), array("I"))
+        for tally, piece in zip(counts, pieces, strict=True):
+            tally.extend(map(table.get, piece, repeat(0)))
+        starts = list(map(add, starts, map(len, pieces)))
     prefixes = []
     for at, (view, need) in enumerate(zip(views, needs, strict=True)):
         tally = counts[at]
@@ -161,7 +175,7 @@ def _prefixes(views: list[memoryview], needs: list[int], counts: list[array[int]
         prefixes.append(
             memoryview(array("q", sorted(map(view.__getitem__, ranked[: len(ranked) - need + 1]))))
         )
-        counts[at] = array("I")
+        counts[at] = array("I")  # dropped as soon as its prefix is made
     return prefixes
 
 
