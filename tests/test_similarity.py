@@ -112,7 +112,7 @@ def test_candidates_are_every_pair_of_prefixes_that_meet_once(
 def test_memory_held_is_a_pass_and_an_index_range_not_the_bank(monkeypatch: pytest.MonkeyPatch) -> None:
     # Every text with a near copy: nearly every shingle is shared and every text reaches the
     # candidate stage. Neither the shared counts nor the prefix index may be held for all the texts
-    # at once (they would take about 10 MB here, against 3.5 MB); the prints themselves are not counted.
+    # at once (they would take about 10 MB here, against 3.3 MB); the prints themselves are not counted.
     monkeypatch.setattr(similarity, "PASS_SHINGLES", 1 << 12)
     monkeypatch.setattr(similarity, "BLOCK_SHINGLES", 1 << 12)
     rng = random.Random(15)
