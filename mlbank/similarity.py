@@ -14,12 +14,16 @@ far plus all it has left fall short of what it needs (the overlap bound behind p
 filtering: Xiao et al., "Efficient similarity joins for near duplicate detection", 2008). Most
 texts share almost nothing and drop out about halfway (at t = 0.5, 40% of the shingles of 10,000
 synthetic answers are never counted); what a dropped text has no longer counts as shared, since no
-pair with it is wanted. Only the shared shingles' counts are kept. Candidate pairs come from prefix
-filtering (Chaudhuri et al., "A primitive operator for similarity joins", 2006): order the shared
+pair with it is wanted. A pass keeps its shared shingles' counts as arrays (12 bytes a shingle, no
+Python objects), not as its table, so no table outlives its pass. Candidate pairs come
+from prefix filtering (Chaudhuri et al., "A primitive operator for similarity joins", 2006): order the shared
 shingles rarest first; two sets with Jaccard >= t must share at least one of the first
 |A| - ceil(t*|A|) + 1 of them. Indexing only those prefixes finds every pair above the threshold
 while rare shingles keep the candidate lists short, and each candidate is verified exactly from
-the two fingerprints, so the result is exactly what comparing every pair would give.
+the two fingerprints, so the result is exactly what comparing every pair would give. The prefixes
+are indexed one range of hash values at a time too, so that no index holds every text's prefix
+(when every text has a near copy, all of them survive: 2 million prefix shingles at 10,000
+answers); a pair whose prefixes meet in several ranges is verified in the first only.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ _LITTLE: Literal["little"] = "little"
 # the bank. Fewer passes cost less time per text, a smaller table less time per shingle (it fits the
 # cache better): 2**17 and 2**19 were both slower at 10,000 answers.
 PASS_SHINGLES = 1 << 18
+# Prefix shingles indexed at a time, about: ~80 bytes each (a dict entry, its int, its holders'
+# list), so ~20 MB however big the bank.
+BLOCK_SHINGLES = 1 << 18
 _ABOVE_ALL = 1 << 63  # the last range's upper bound: above every int64
 
 
@@ -51,7 +58,8 @@ class Pair(NamedTuple):
 
 class _Range(NamedTuple):
     high: int  # the range's upper bound (excluded); it starts at the previous range's
-    shared: dict[int, int]  # its shingles in two or more live texts, with how many
+    shingles: array[int]  # its shingles in two or more live texts
+    shares: array[int]  # how many live texts have each of them
 
 
 def fingerprint(text: str) -> bytes:
@@ -82,7 +90,7 @@ def similar_pairs(prints: Sequence[bytes], threshold: float) -> list[Pair]:
     needs = [_min_common(len(view), threshold) for view in views]
     survivors, ranges = _shared(views, needs)
     prefixes = _prefixes([views[i] for i in survivors], [needs[i] for i in survivors], ranges)
-    del ranges  # only the prefixes' order needed the counts; the index can have the memory
+    del ranges  # emptied by _prefixes
     return _verified(views, _candidates(survivors, prefixes), threshold)
 
 
@@ -92,7 +100,8 @@ def _shared(views: Sequence[memoryview], needs: Sequence[int]) -> tuple[list[int
 
     One pass per range of hash values, each over the live texts only: a text dies as soon as the
     shingles it has left cannot make up what it needs (most die about halfway), and the shingles of
-    the dead no longer count as shared, since no pair with a dead text is wanted.
+    the dead no longer count as shared, since no pair with a dead text is wanted. A range's shared
+    shingles are kept as two arrays (12 bytes a shingle, no Python objects), not as its table.
     """
     live = [i for i, view in enumerate(views) if view]  # an empty text is similar to nothing
     starts = [0] * len(live)  # per live text: where its next range begins
@@ -101,7 +110,7 @@ def _shared(views: Sequence[memoryview], needs: Sequence[int]) -> tuple[list[int
     for high in _cuts(views):
         pieces = _pieces([views[i] for i in live], starts, high)
         found = _shared_in(pieces)  # a shingle is in one range only, so its count is final here
-        ranges.append(_Range(high, found))
+        ranges.append(_Range(high, array("q", found.keys()), array("I", found.values())))
         if found:
             have = list(map(add, have, map(len, map(found.keys().__and__, pieces))))
         starts = list(map(add, starts, map(len, pieces)))
@@ -110,20 +119,28 @@ def _shared(views: Sequence[memoryview], needs: Sequence[int]) -> tuple[list[int
     return live, ranges
 
 
-def _cuts(views: Sequence[memoryview]) -> list[int]:
-    """Upper bounds of the hash ranges, about PASS_SHINGLES shingles each: quantiles of a sample, so
-    the passes stay even however the values are spread, which is what bounds a pass's memory."""
-    passes = -(-sum(map(len, views)) // PASS_SHINGLES)
+def _cuts(views: Sequence[memoryview], per_pass: int | None = None) -> list[int]:
+    """Upper bounds of the hash ranges, about per_pass (PASS_SHINGLES) shingles each: quantiles of a
+    sample, so the passes stay even however the values are spread, which is what bounds a pass's
+    memory."""
+    per_pass = per_pass or PASS_SHINGLES
+    passes = -(-sum(map(len, views)) // per_pass)
     if passes <= 1:
         return [_ABOVE_ALL]
     # Every step-th shingle of all the texts end to end (so short texts count too): 256 a pass.
-    step = max(1, PASS_SHINGLES // 256)
+    step = max(1, per_pass // 256)
     firsts = accumulate(map(len, views), initial=0)  # where each text starts (and the end: unused)
     sample = sorted(
         chain.from_iterable(view[-first % step :: step] for view, first in zip(views, firsts, strict=False))
     )
     cuts = {sample[len(sample) * k // passes] for k in range(1, passes)}
     return [*sorted(cuts), _ABOVE_ALL]
+
+
+def _shared_in(pieces: list[memoryview]) -> dict[int, int]:
+    """The shingles in two or more of the pieces (each text's shingles are distinct), with how many."""
+    tally = Counter(chain.from_iterable(pieces))  # counted in C, one hash table of a pass's shingles
+    return {shingle: n for shingle, n in tally.items() if n > 1}
 
 
 def _pieces(views: list[memoryview], starts: list[int], high: int) -> list[memoryview]:
@@ -135,42 +152,57 @@ def _pieces(views: list[memoryview], starts: list[int], high: int) -> list[memor
     return [view[start:end] for view, start, end in zip(views, starts, ends, strict=True)]
 
 
-def _shared_in(pieces: list[memoryview]) -> dict[int, int]:
-    """The shingles in two or more of the pieces (each text's shingles are distinct), with how many."""
-    tally = Counter(chain.from_iterable(pieces))  # counted in C, one hash table of a pass's shingles
-    return {shingle: n for shingle, n in tally.items() if n > 1}
-
-
-def _prefixes(views: list[memoryview], needs: list[int], ranges: list[_Range]) -> list[array[int]]:
+def _prefixes(views: list[memoryview], needs: list[int], ranges: list[_Range]) -> list[memoryview]:
     """Each text's shared shingles, rarest first (ties by value), cut to the first len - need + 1:
     J(A, B) >= t needs |A & B| >= need, so A & B reaches into them. Any fixed order of shingles
-    works; rare ones make few candidates. Arrays, 8 bytes a shingle, so the counts can go first."""
+    works; rare ones make few candidates. Each prefix is then sorted by value, for _candidates'
+    ranges. Arrays, 8 bytes a shingle."""
     # Every text's count of each of its shingles (0: not shared), one range at a time for all texts:
-    # when most shingles are shared, a range's table stays in the cache while all of them look it up.
-    tallies: list[list[int]] = [[] for _ in views]
+    # a range's table stays in the cache while all of them look it up, and is dropped after.
+    counts = [array("I") for _ in views]
     starts = [0] * len(views)
-    for high, shared in ranges:
+    for at, (high, shingles, shares) in enumerate(ranges):
         pieces = _pieces(views, starts, high)
-        for tally, piece in zip(tallies, pieces, strict=True):
-            tally += map(shared.get, piece, repeat(0))
+        table = dict(zip(shingles, shares, strict=True))
+        ranges[at] = _Range(high, array("q"), array("I"))
+        for tally, piece in zip(counts, pieces, strict=True):
+            tally.extend(map(table.get, piece, repeat(0)))
         starts = list(map(add, starts, map(len, pieces)))
     prefixes = []
-    for view, need, tally in zip(views, needs, tallies, strict=True):
+    for at, (view, need) in enumerate(zip(views, needs, strict=True)):
+        tally = counts[at]
         ranked = sorted(compress(range(len(view)), tally), key=tally.__getitem__)  # stable: by value
-        prefixes.append(array("q", map(view.__getitem__, ranked[: len(ranked) - need + 1])))
+        prefixes.append(
+            memoryview(array("q", sorted(map(view.__getitem__, ranked[: len(ranked) - need + 1]))))
+        )
+        counts[at] = array("I")  # dropped as soon as its prefix is made
     return prefixes
 
 
-def _candidates(survivors: list[int], prefixes: list[array[int]]) -> Iterator[tuple[int, set[int]]]:
-    """Each survivor i with the earlier survivors whose prefixes share a shingle with its own."""
-    index: dict[int, list[int]] = defaultdict(list)  # prefix shingle -> the survivors so far that have it
-    for i, prefix in zip(survivors, prefixes, strict=True):
-        holders = [index[h] for h in prefix]
-        partners = set(chain.from_iterable(holders))  # in C: a common shingle can have many holders
-        for those in holders:
-            those.append(i)
-        if partners:
-            yield i, partners
+def _candidates(survivors: list[int], prefixes: list[memoryview]) -> Iterator[tuple[int, set[int]]]:
+    """Each survivor with the earlier survivors whose prefixes share a shingle with its own, one
+    range of hash values at a time (the prefixes are sorted, so a range is a slice of each): a
+    range's index holds about BLOCK_SHINGLES shingles however big the bank, and is dropped when the
+    range is done. A pair sharing shingles in several ranges is given in the first only (`given`:
+    the partners each survivor was given so far), so each candidate is verified once."""
+    given: dict[int, set[int]] = {}
+    starts = [0] * len(prefixes)
+    for high in _cuts(prefixes, BLOCK_SHINGLES):
+        pieces = _pieces(prefixes, starts, high)
+        index: dict[int, list[int]] = defaultdict(list)  # shingle -> the survivors so far that have it
+        for i, piece in zip(survivors, pieces, strict=True):
+            holders = [index[h] for h in piece]
+            partners = set(chain.from_iterable(holders))  # in C: a common shingle can have many holders
+            for those in holders:
+                those.append(i)
+            if partners:
+                before = given.setdefault(i, set())
+                partners -= before
+                before |= partners
+                if partners:
+                    yield i, partners
+        del index
+        starts = list(map(add, starts, map(len, pieces)))
 
 
 def _min_common(size: int, threshold: float) -> int:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
+import tracemalloc
 from array import array
 from itertools import combinations
 
@@ -62,6 +64,72 @@ def test_exact_over_many_range_passes(
     with monkeypatch.context() as patch:
         patch.setattr(similarity, "PASS_SHINGLES", per_pass)
         assert similar_pairs(prints, threshold) == brute_force(prints, threshold)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=corpora(),
+    threshold=THRESHOLDS,
+    per_pass=st.sampled_from([1, 3, 1 << 18]),
+    per_index=st.sampled_from([1, 2, 3, 5, 16, 1 << 18]),
+)
+def test_exact_over_many_index_ranges(
+    monkeypatch: pytest.MonkeyPatch, texts: list[str], threshold: float, per_pass: int, per_index: int
+) -> None:
+    # A few prefix shingles a range: pairs sharing prefix shingles in several ranges, or in one.
+    prints = [fingerprint(t) for t in texts]
+    with monkeypatch.context() as patch:
+        patch.setattr(similarity, "PASS_SHINGLES", per_pass)
+        patch.setattr(similarity, "BLOCK_SHINGLES", per_index)
+        assert similar_pairs(prints, threshold) == brute_force(prints, threshold)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    prefixes=st.lists(
+        st.sets(st.integers(-(2**63), 2**63 - 1) | st.integers(0, 12), max_size=8), max_size=10
+    ),
+    per_index=st.sampled_from([1, 2, 3, 7, 1 << 18]),
+)
+def test_candidates_are_every_pair_of_prefixes_that_meet_once(
+    monkeypatch: pytest.MonkeyPatch, prefixes: list[set[int]], per_index: int
+) -> None:
+    """Indexed one range at a time, the candidates are still exactly the earlier survivors whose
+    prefix shares a shingle with each one's, and no pair is given twice (it would be verified twice)."""
+    survivors = [2 * i + 1 for i in range(len(prefixes))]  # survivors are indexes into the bank
+    views = [memoryview(array("q", sorted(p))) for p in prefixes]
+    with monkeypatch.context() as patch:
+        patch.setattr(similarity, "BLOCK_SHINGLES", per_index)
+        given_pairs = [(a, b) for b, partners in similarity._candidates(survivors, views) for a in partners]
+    meeting = [
+        (survivors[a], survivors[b])
+        for a, b in combinations(range(len(prefixes)), 2)
+        if prefixes[a] & prefixes[b]
+    ]
+    assert sorted(given_pairs) == meeting
+
+
+def test_memory_held_is_a_pass_and_an_index_range_not_the_bank(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every text with a near copy: nearly every shingle is shared and every text reaches the
+    # candidate stage. Neither the shared counts nor the prefix index may be held for all the texts
+    # at once (they would take about 10 MB here, against 3.3 MB); the prints themselves are not counted.
+    monkeypatch.setattr(similarity, "PASS_SHINGLES", 1 << 12)
+    monkeypatch.setattr(similarity, "BLOCK_SHINGLES", 1 << 12)
+    rng = random.Random(15)
+    prints = []
+    for n in range(1000):
+        words = [f"w{n}x{i}" for i in range(100)]
+        prints.append(fingerprint(" ".join(words)))
+        words[rng.randrange(100)] = "edited"
+        prints.append(fingerprint(" ".join(words)))
+    tracemalloc.start()
+    try:
+        found = similar_pairs(prints, 0.5)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(p.first, p.second) for p in found] == [(i, i + 1) for i in range(0, 2000, 2)]
+    assert peak < 5 * 2**20
 
 
 def raw(*hashes: int) -> bytes:
