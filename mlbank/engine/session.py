@@ -28,9 +28,12 @@ finding yet. Then:
 Contract of finish_claims: it always answers for the latest update, complete. If another update
 came after the one the caller waited for, and that one started new claims, finish_claims waits for
 them too (it may block; call wait_claims again first to avoid that: when it returned True and no
-update came since, finish_claims does not block). Verdicts are kept by spec for the session's life,
-so an unchanged claim is never sent to the worker again; the worker, started once, stays warm until
-`shutdown()` (or until the session is garbage-collected, or the process exits).
+update came since, finish_claims does not block). Verdicts about the claim (holds, fails, refused)
+are kept by spec while some file holds it, so an unchanged claim is never sent to the worker again;
+a verdict about the machine (a deadline ran out, the worker crashed or could not start) is shown and
+asked again when its file changes or the whole bank is linted. Claims no file holds any more are
+dropped from the queue. The worker, started once, stays warm until `shutdown()` (or until the
+session is garbage-collected, or the process exits); shutdown also drops the queued claims.
 
 After one file changed, the bank-wide stage (engine/bankwide.py) redoes only the files the change
 touches, and findings are kept per file, so `findings(paths)` answers a few files without
@@ -204,8 +207,8 @@ class Session:
         return self.findings()
 
     def shutdown(self) -> None:
-        """Stop the claims worker this session keeps warm; after this, each batch of new claims
-        starts a worker of its own and stops it when done."""
+        """Stop the claims worker this session keeps warm and drop the queued claims; after this,
+        each batch of new claims starts a worker of its own and stops it when done."""
         self._shutdown()
 
     # --- answers ------------------------------------------------------------------------------
