@@ -250,6 +250,32 @@ def test_a_verdict_about_the_machine_is_asked_again_by_a_full_lint_and_an_edit(
     session.shutdown()
 
 
+def test_a_pending_claim_does_not_make_its_suppression_look_unused(
+    small: Path, tmp_path: Path, held: threading.Event
+) -> None:
+    suppressed = (
+        (small / Q02)
+        .read_text(encoding="utf-8")
+        .replace('  - says: "4.6"\n', '  - says: "9.9" # mlbank: ignore[MB400] known\n', 1)
+    )
+    (small / Q02).write_text(suppressed, encoding="utf-8")
+    session = Session(small, Selection())
+    held.set()
+    session.lint()
+    held.clear()
+    edited = suppressed.replace('says: "9.9"', 'says: "9.8"')
+    found = session.update(small / Q02, edited, wait_claims=False)
+    assert session.claims_pending()
+    assert not codes(found) & {"MB400", "MB503"}
+    held.set()
+    assert as_json(session.finish_claims()) == truth_of(small, tmp_path, Q02, edited)
+    # a suppression that stays unused is reported once its claim's verdict is in
+    useless = edited.replace('says: "9.8"', 'says: "4.6"')
+    session.update(small / Q02, useless, wait_claims=False)
+    assert "MB503" in codes(session.finish_claims())
+    session.shutdown()
+
+
 def claim_threads() -> int:
     return sum(t.name == "mlbank-claims" for t in threading.enumerate())
 

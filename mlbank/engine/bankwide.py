@@ -218,7 +218,15 @@ class BankWide:
         suppressions = self._suppressions(display)
         doc = self._docs.get(display)
         final = (
-            finish([doc] if doc is not None else [], suppressions, raw, self.selection)
+            finish(
+                [doc] if doc is not None else [],
+                suppressions,
+                raw,
+                self.selection,
+                # a claim rule's findings are incomplete while a verdict is computed: its suppressions
+                # are not unused yet (settle_claims finishes the file again)
+                undecided=self._claim_rules if display in self._pending else (),
+            )
             if raw or suppressions
             else []
         )
