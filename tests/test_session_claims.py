@@ -345,3 +345,39 @@ def test_verdicts_of_claims_no_file_holds_are_forgotten(small: Path, monkeypatch
         session.update(small / Q02, says(original, f"4.{k}"))
     assert len(book._known) + len(book._passing) <= held + 2
     session.shutdown()
+
+
+def test_close_need_not_wait_for_claims(small: Path, tmp_path: Path, held: threading.Event) -> None:
+    session = Session(small, Selection())
+    held.set()
+    session.lint()
+    held.clear()
+    original = (small / Q02).read_text(encoding="utf-8")
+    session.update(small / Q02, says(original, "4.7"), wait_claims=False)  # typing
+    (small / Q02).write_text(says(original, "4.8"), encoding="utf-8")  # saved another version
+    started = time.monotonic()
+    session.close(small / Q02, wait_claims=False)
+    assert time.monotonic() - started < 30  # held claims would keep it 60 s
+    assert session.claims_pending()
+    held.set()
+    assert as_json(session.finish_claims()) == truth_of(small, tmp_path, Q02, says(original, "4.8"))
+    session.shutdown()
+
+
+def test_a_bank_yaml_edit_with_worker_processes_need_not_wait_for_claims(
+    small: Path, tmp_path: Path, held: threading.Event
+) -> None:
+    session = Session(small, Selection(), jobs=2)  # as a large bank plans it: the per-file stage forks
+    held.set()
+    session.lint()
+    held.clear()
+    text = says((small / Q02).read_text(encoding="utf-8"), "4.7")
+    session.update(small / Q02, text, wait_claims=False)
+    bank_yaml = (small / "bank.yaml").read_text(encoding="utf-8") + "\n"
+    started = time.monotonic()
+    session.update(small / "bank.yaml", bank_yaml, wait_claims=False)
+    assert time.monotonic() - started < 30  # held claims would keep it 60 s
+    held.set()
+    (small / "bank.yaml").write_text(bank_yaml, encoding="utf-8")
+    assert as_json(session.finish_claims()) == truth_of(small, tmp_path, Q02, text)
+    session.shutdown()

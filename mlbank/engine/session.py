@@ -12,7 +12,8 @@
     session.shutdown()                            # stop the claims worker the session keeps warm
 
 Claims that never block (an editor server publishes at once; numbers arrive when proven):
-`update(..., wait_claims=False)` and `lint(wait_claims=False)` do not wait for claim verdicts not
+`update(..., wait_claims=False)`, `close(..., wait_claims=False)` and `lint(wait_claims=False)` do
+not wait for claim verdicts not
 known yet. The claim rules judge the claims whose verdicts are known (the same spec proven before,
 in this session or in the claims cache); a claim whose verdict is still being computed gets no
 finding yet. Then:
@@ -59,7 +60,7 @@ from mlbank.engine.bankwide import BankWide
 from mlbank.engine.claims import ClaimBook
 from mlbank.engine.policy import Selection, uses_claims
 from mlbank.engine.record import FileResult
-from mlbank.engine.runners import plan_jobs, run_file_stage
+from mlbank.engine.runners import run_file_stage
 from mlbank.engine.stages import StageInput, file_stage, plan
 from mlbank.engine.store import MemoryStore, Store
 from mlbank.finding import Finding
@@ -136,12 +137,13 @@ class Session:
         files = self._files()
         reused = self._recall(files) if self.store.holds_any else {}
         todo = [f for f in files if f not in reused]
-        if plan_jobs(len(todo), self.jobs) > 1:
-            self._claims.wait(None)  # the per-file stage forks: no claims thread may be running
+        # The per-file stage forks its workers, which must not happen while a claims thread runs:
+        # rather than wait for the claims (they never block), lint the files in this process then.
+        jobs = 1 if self._claims.busy() else self.jobs
         if todo and uses_claims(plan(self.selection).bank_wide) and _nothing_cached(self.claims_cache):
             self._claims.warm.prestart()  # sympy imports on its own while the files are linted
         texts = {f: self._texts[f] for f in todo if f in self._texts}
-        fresh = dict(zip(todo, run_file_stage(given, todo, self.base, texts, self.jobs), strict=True))
+        fresh = dict(zip(todo, run_file_stage(given, todo, self.base, texts, jobs), strict=True))
         for path, found in fresh.items():
             self.store.remember(path, found)
         self._results = {f: reused[f] if f in reused else fresh[f] for f in files}
@@ -178,10 +180,11 @@ class Session:
         self.store.save()
         return self.findings()
 
-    def close(self, path: Path) -> list[Finding]:
-        """Forget a file's unsaved text: it is linted as it is on disk again."""
+    def close(self, path: Path, *, wait_claims: bool = True) -> list[Finding]:
+        """Forget a file's unsaved text: it is linted as it is on disk again. `wait_claims`: as in
+        the module's docstring."""
         self._texts.pop(self._key(path), None)
-        return self.update(path)
+        return self.update(path, wait_claims=wait_claims)
 
     def _bank_stage(self, wait_claims: bool = True) -> list[Finding]:
         assert self._given is not None
