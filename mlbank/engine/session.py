@@ -67,10 +67,9 @@ from mlbank.finding import Finding
 from mlbank.loader import Document, load_document
 from mlbank.paths import (
     BANK_FILE,
-    QUESTIONS_DIR,
     TOPICS_FILE,
-    YAML_SUFFIXES,
     bank_order,
+    is_question_file,
     question_files,
     real_path,
 )
@@ -160,7 +159,7 @@ class Session:
             self._texts[key] = from_text(text)
         if self._given is None or self._loaded is not None or key.parent == self.root:
             return self.lint(wait_claims=wait_claims)
-        if not _is_question(key, self.root):
+        if not is_question_file(key, self.root):
             return self.findings()
         before = self._results.get(key)
         if key in self._texts or key.exists():
@@ -174,6 +173,7 @@ class Session:
             self._results[key] = found
             self._stage.change(found.doc.display, found, wait_claims=wait_claims)
         elif before is not None:
+            self.store.forget(key)
             del self._results[key]
             self._shown = None
             self._stage.change(before.doc.display, None, wait_claims=wait_claims)
@@ -270,7 +270,7 @@ class Session:
     def _files(self) -> list[Path]:
         """The question files: those on disk, and unsaved ones an editor holds."""
         listed = question_files(self.root)
-        extra = [p for p in self._texts if _is_question(p, self.root) and p not in set(listed)]
+        extra = [p for p in self._texts if is_question_file(p, self.root) and p not in set(listed)]
         return _ordered([*listed, *extra]) if extra else listed
 
     def _recall(self, files: list[Path]) -> dict[Path, FileResult]:
@@ -296,14 +296,6 @@ class Session:
         except ValueError:
             raise ValueError(f"{path} is not in the bank at {self.root}") from None
         return self.root / relative
-
-
-def _is_question(path: Path, root: Path) -> bool:
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        return False
-    return len(parts) > 1 and parts[0] == QUESTIONS_DIR and path.name.endswith(YAML_SUFFIXES)
 
 
 def _ordered(paths: list[Path]) -> list[Path]:
