@@ -248,11 +248,8 @@ def _by_path(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
 
 
 def _located(results: Iterable[FileResult]) -> list[Located]:
-    from mlbank.worked import Located
+    from mlbank.worked import located_in
 
     return [
-        Located(r.doc, item, spec)
-        for r in results
-        if isinstance(r.doc.data, dict)
-        for item, spec in (r.facts.claims or ())
+        c for r in results if isinstance(r.doc.data, dict) for c in located_in(r.doc, r.facts.claims or ())
     ]
