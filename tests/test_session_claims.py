@@ -222,6 +222,29 @@ def test_a_batch_that_cannot_start_gives_its_claims_a_verdict_not_the_session_an
     session.shutdown()
 
 
+def test_no_thread_left_for_the_claims_gives_them_a_verdict_not_the_session_an_error(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    class NoThread(threading.Thread):
+        def start(self) -> None:
+            raise RuntimeError("can't start new thread")
+
+    session = Session(small, Selection())
+    session.lint()
+    text = says((small / Q02).read_text(encoding="utf-8"), "4.7")
+    with monkeypatch.context() as patch:
+        patch.setattr(mlbank.engine.claims, "threading", types.SimpleNamespace(Thread=NoThread))
+        found = session.update(small / Q02, text, wait_claims=False)
+    failed = [f for f in found if f.path == Q02 and f.code == "MB402"]
+    assert len(failed) == 1 and "could not start (can't start new thread)" in failed[0].message
+    assert not session.claims_pending()
+    text += "# edited\n"  # threads again: the claim is asked again when its file changes
+    assert as_json(session.update(small / Q02, text)) == truth_of(small, tmp_path, Q02, text)
+    session.shutdown()
+
+
 def test_a_verdict_about_the_machine_is_asked_again_by_a_full_lint_and_an_edit(
     small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -144,8 +144,14 @@ class ClaimBook:
                 if self._consumer is not None:
                     self._consumer.join()  # it left the lock for good: only its return is left
                 self._consumer = threading.Thread(target=self._consume, name="mlbank-claims", daemon=True)
+                try:
+                    self._consumer.start()
+                except RuntimeError as exc:  # no thread left: the claims say so, and the session goes on
+                    self._arrived.update(dict.fromkeys(self._queue, _unstarted(exc)))
+                    self._queue.clear()
+                    self._consumer = None
+                    return
                 self._consuming = True
-                self._consumer.start()
 
     def _consume(self) -> None:
         """Run the queue's live specs, batch after batch, until it is empty; then end (so that no
@@ -173,8 +179,14 @@ def _compute(specs: list[ClaimSpec], cache_dir: Path | None, warm: Warm | None) 
     try:
         return compute(specs, cache_dir, warm=warm)
     except Exception as exc:
-        message = f"not checked: the claim checker could not start ({exc}); it is tried again when this file changes."
-        return [Verdict("invalid", message) for _ in specs]
+        return [_unstarted(exc) for _ in specs]
+
+
+def _unstarted(exc: Exception) -> Verdict:
+    return Verdict(
+        "invalid",
+        f"not checked: the claim checker could not start ({exc}); it is tried again when this file changes.",
+    )
 
 
 class Judged:
