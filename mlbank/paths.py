@@ -32,14 +32,31 @@ def bank_order(path: Path) -> list[str]:
     return str(path).split(os.sep)
 
 
+def hidden(name: str) -> bool:
+    """A dot-file or dot-folder: never part of the bank (editors' and tools' own files, drafts)."""
+    return name.startswith(".")
+
+
+def is_question_file(path: Path, root: Path) -> bool:
+    """`path` (spelt from `root`) is one question_files(root) would list, if it exists."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    return (
+        len(parts) > 1
+        and parts[0] == QUESTIONS_DIR
+        and path.name.endswith(YAML_SUFFIXES)
+        and not any(hidden(part) for part in parts[1:])
+    )
+
+
 def question_files(root: Path) -> list[Path]:
     """Question files under root/questions, sorted; symlinked directories are not followed."""
     found: list[str] = []
     for folder, dirs, files in os.walk(root / QUESTIONS_DIR, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(
-            os.path.join(folder, f) for f in files if f.endswith(YAML_SUFFIXES) and not f.startswith(".")
-        )
+        dirs[:] = sorted(d for d in dirs if not hidden(d))
+        found.extend(os.path.join(folder, f) for f in files if f.endswith(YAML_SUFFIXES) and not hidden(f))
     # Sorted as Paths compare (by parts), but on strings split once: Path.__lt__ is slow in bulk.
     return [Path(f) for f in sorted(found, key=lambda f: f.split(os.sep))]
 

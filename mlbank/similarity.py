@@ -269,10 +269,7 @@ class PairIndex:
             self._rebuild()
             return
         for key in chain(changed, gone):
-            for partner in self._near.pop(key, {}):
-                self._near[partner].pop(key, None)
-            self._views.pop(key, None)
-            self._masks.pop(key, None)
+            self._unlink(key)
         for key in changed:
             self._views[key] = memoryview(prints[key]).cast("q")
             self._near[key] = {}
@@ -285,10 +282,7 @@ class PairIndex:
         old = self._prints.get(key)
         before = set(self._near.get(key, ()))
         if old is not prints and old != prints:
-            for partner in self._near.pop(key, {}):
-                self._near[partner].pop(key, None)
-            self._views.pop(key, None)
-            self._masks.pop(key, None)
+            self._unlink(key)
             self._prints.pop(key, None)
             if prints is not None:
                 self._prints[key] = prints
@@ -296,6 +290,13 @@ class PairIndex:
                 self._near[key] = {}
                 self._compare(key)
         return before | set(self._near.get(key, ()))
+
+    def _unlink(self, key: str) -> None:
+        """Forget a key's pairs (on both sides), view and mask; its fingerprint stays."""
+        for partner in self._near.pop(key, {}):
+            self._near[partner].pop(key, None)
+        self._views.pop(key, None)
+        self._masks.pop(key, None)
 
     def partners(self, key: str) -> dict[str, float]:
         """The keys similar to `key`, with their similarity."""

@@ -6,7 +6,7 @@ rather than as the float YAML made of it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlbank.loader import Document
@@ -21,6 +21,11 @@ class Located(NamedTuple):
     doc: Document
     item: int  # its place in the worked: list
     spec: ClaimSpec
+
+
+def located_in(doc: Document, specs: Iterable[tuple[int, ClaimSpec]]) -> list[Located]:
+    """A document's well-formed claims (by their place in its worked: list), each with its place."""
+    return [Located(doc, item, spec) for item, spec in specs]
 
 
 def spec_of(doc: Document, index: int, claim: Mapping[str, Any]) -> ClaimSpec | None:

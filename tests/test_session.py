@@ -148,3 +148,50 @@ def test_the_selection_key_says_every_field() -> None:
     assert (
         Selection(select=frozenset({"MB2", "MB3"})).key() == Selection(select=frozenset({"MB3", "MB2"})).key()
     )
+
+
+def test_a_file_under_a_hidden_folder_is_not_part_of_the_bank(bank: Path) -> None:
+    session = Session(bank, Selection())
+    before = session.lint()
+    draft = bank / "questions" / ".drafts" / "q03-draft.yaml"
+    draft.parent.mkdir()
+    draft.write_text((bank / Q03).read_text(encoding="utf-8"), encoding="utf-8")
+    assert session.update(draft) == before == session.update(draft, "id: [")
+    assert session.lint() == before
+    session.shutdown()
+
+
+def test_a_deleted_file_leaves_the_sessions_store(bank: Path) -> None:
+    from mlbank.engine.store import MemoryStore
+
+    store = MemoryStore(Selection().key())
+    session = Session(bank, Selection(), store=store)
+    session.lint()
+    held = dict(store._held)
+    for k in range(3):  # an editor renaming a new file as its id changes
+        path = bank / "questions" / "screening" / f"q9{k}-new.yaml"
+        path.write_text(f"id: q9{k}\n", encoding="utf-8")
+        session.update(path)
+        path.unlink()
+        session.update(path)
+    assert store._held == held
+    session.shutdown()
+
+
+def test_a_deleted_file_leaves_the_disk_store(bank: Path, tmp_path: Path) -> None:
+    from mlbank.engine.store import DiskStore
+
+    store = DiskStore(tmp_path / "cache", bank, Selection().key())
+    session = Session(bank, Selection(), store=store)
+    session.lint()
+
+    def stored() -> set[str]:
+        return {
+            key for bucket in store.folder.glob("*.json") for key in json.loads(bucket.read_text())["files"]
+        }
+
+    assert Q03 in stored()
+    (bank / Q03).unlink()
+    session.update(bank / Q03)
+    assert Q03 not in stored() and Q02 in stored()
+    session.shutdown()

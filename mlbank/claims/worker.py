@@ -69,6 +69,8 @@ def run_batch(
         pending = specs[len(verdicts) :]
         if time.monotonic() >= end:
             verdicts.extend(_not_reached(deadline) for _ in pending)
+        elif warm is not None and warm.closed:
+            verdicts.extend(_abandoned() for _ in pending)
         else:
             verdicts.extend(_Batch(pending, budget, end, deadline).run(warm))
     return verdicts
@@ -133,6 +135,10 @@ class Warm:
             if self._kept is None and not self._closed:
                 self._kept = _Process(math.ceil(deadline) + 2)
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def take(self) -> _Process | None:
         """The kept worker, if it is still alive (it may have died while it waited)."""
         with self._lock:
@@ -152,7 +158,8 @@ class Warm:
             process.kill()
 
     def close(self) -> None:
-        """Kill the kept worker; from now on every batch starts its own and kills it after."""
+        """Kill the kept worker; from now on a batch handed this Warm starts no worker (its owner is
+        gone: its claims get "not checked"). The owner hands later batches None instead."""
         with self._lock:
             self._closed = True
             kept, self._kept = self._kept, None
@@ -229,6 +236,10 @@ def _not_reached(deadline: float) -> Verdict:
         f"not checked: the {deadline:g} s deadline for checking all claims ran out before this "
         "claim's turn; rerun with a longer deadline.",
     )
+
+
+def _abandoned() -> Verdict:
+    return Verdict("invalid", "not checked: the lint session that asked for this claim was shut down.")
 
 
 def _crashed(stderr: IO[bytes]) -> Verdict:

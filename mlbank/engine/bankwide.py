@@ -84,7 +84,11 @@ class BankWide:
         bank = Bank(given.root, given.meta, given.topics, tuple(r.doc for r in results))
         self._docs = {d.display: d for d in bank.documents}
         self._found = {}
-        verdicts = self._claims.judge(_located(results), wait=wait_claims) if self._claim_rules else None
+        verdicts = None
+        if self._claim_rules:
+            located = _located(results)
+            self._claims.retry()  # a full lint judges as a cold one: unsettled verdicts asked again
+            verdicts = self._claims.judge(located, None, wait=wait_claims)
         ctx = self._context(bank, verdicts)
         self._keep(OWN, _by_path(f for rule in self._own_rules for f in rule.check(self._own)))
         for rule in self._rules:  # the claim rules last: their verdicts have had the most time
@@ -114,8 +118,12 @@ class BankWide:
                 self._set(path, code, findings)
             touched.update(found)
         if self._claim_rules:
-            again = ({display} if after is not None else set()) | (self._pending if wait_claims else set())
+            # the changed file always (gone, its claims are held no more), and the files still
+            # waiting for verdicts when this update waits
+            again = {display} | (self._pending if wait_claims else set())
             self._pending.discard(display)
+            if after is not None:
+                self._claims.retry(_located([after]))  # its unsettled verdicts are asked again
             self._judge(again, wait=wait_claims)
             touched |= again
         if after is None:
@@ -149,7 +157,7 @@ class BankWide:
 
     def claims(self, results: Iterable[FileResult]) -> list[tuple[Located, Verdict]]:
         """Every well-formed claim of `results` (the bank's, in order) with its verdict, waited for."""
-        return self._claims.judge(_located(results), wait=True).result()
+        return self._claims.judge(_located(results), None, wait=True).result()
 
     # --- parts ----------------------------------------------------------------------------------
 
@@ -164,7 +172,7 @@ class BankWide:
     def _judge(self, displays: set[str], *, wait: bool) -> None:
         """The claim rules' findings for the files `displays`, from their claims alone."""
         results = [self._results[d] for d in displays if d in self._results]
-        verdicts = self._claims.judge(_located(results), wait=wait)
+        verdicts = self._claims.judge(_located(results), displays, wait=wait)
         ctx = self._context(replace(self._own.bank, questions=tuple(r.doc for r in results)), verdicts)
         for rule in self._claim_rules:
             found = _by_path(rule.check(ctx))
@@ -210,7 +218,15 @@ class BankWide:
         suppressions = self._suppressions(display)
         doc = self._docs.get(display)
         final = (
-            finish([doc] if doc is not None else [], suppressions, raw, self.selection)
+            finish(
+                [doc] if doc is not None else [],
+                suppressions,
+                raw,
+                self.selection,
+                # a claim rule's findings are incomplete while a verdict is computed: its suppressions
+                # are not unused yet (settle_claims finishes the file again)
+                undecided=self._claim_rules if display in self._pending else (),
+            )
             if raw or suppressions
             else []
         )
@@ -232,11 +248,8 @@ def _by_path(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
 
 
 def _located(results: Iterable[FileResult]) -> list[Located]:
-    from mlbank.worked import Located
+    from mlbank.worked import located_in
 
     return [
-        Located(r.doc, item, spec)
-        for r in results
-        if isinstance(r.doc.data, dict)
-        for item, spec in (r.facts.claims or ())
+        c for r in results if isinstance(r.doc.data, dict) for c in located_in(r.doc, r.facts.claims or ())
     ]

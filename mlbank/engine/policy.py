@@ -12,7 +12,7 @@ import enum
 import fnmatch
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -103,11 +103,14 @@ def finish(
     findings: list[Finding],
     selection: Selection,
     only: Iterable[Path] | None = None,
+    undecided: Sequence[Rule] = (),
 ) -> list[Finding]:
-    """Apply suppressions, per-file ignores, the `only` paths and severity overrides; sort."""
+    """Apply suppressions, per-file ignores, the `only` paths and severity overrides; sort.
+    `undecided`: rules whose findings are not all in yet; a suppression they could use is not
+    reported unused."""
     from mlbank.paths import real_path
 
-    findings = _suppress(list(suppressions), findings, selection)
+    findings = _suppress(list(suppressions), findings, selection, undecided)
     if selection.per_file_ignores or only is not None:  # realpath costs a syscall per part of a path
         paths = {d.display: real_path(d.path) for d in documents}
         findings = [f for f in findings if not _exempt(f, paths.get(f.path), selection)]
@@ -117,7 +120,9 @@ def finish(
     return sorted({_with_severity(f, selection) for f in findings})
 
 
-def _suppress(found: list[Suppression], findings: list[Finding], selection: Selection) -> list[Finding]:
+def _suppress(
+    found: list[Suppression], findings: list[Finding], selection: Selection, undecided: Sequence[Rule]
+) -> list[Finding]:
     """Drop what inline comments silence; report comments that silenced nothing."""
     if not found:
         return findings
@@ -131,7 +136,10 @@ def _suppress(found: list[Suppression], findings: list[Finding], selection: Sele
         own += [
             mb503_suppression.unused(s.path, s.line, s.column, s.codes)
             for s in unused
-            if s.codes and (s.path, s.line) not in malformed and _could_fire(s.codes, selection)
+            if s.codes
+            and (s.path, s.line) not in malformed
+            and _could_fire(s.codes, selection)
+            and not any(_matches(rule, frozenset(s.codes)) for rule in undecided)
         ]
     return kept + own
 

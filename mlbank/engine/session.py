@@ -12,7 +12,8 @@
     session.shutdown()                            # stop the claims worker the session keeps warm
 
 Claims that never block (an editor server publishes at once; numbers arrive when proven):
-`update(..., wait_claims=False)` and `lint(wait_claims=False)` do not wait for claim verdicts not
+`update(..., wait_claims=False)`, `close(..., wait_claims=False)` and `lint(wait_claims=False)` do
+not wait for claim verdicts not
 known yet. The claim rules judge the claims whose verdicts are known (the same spec proven before,
 in this session or in the claims cache); a claim whose verdict is still being computed gets no
 finding yet. Then:
@@ -28,9 +29,12 @@ finding yet. Then:
 Contract of finish_claims: it always answers for the latest update, complete. If another update
 came after the one the caller waited for, and that one started new claims, finish_claims waits for
 them too (it may block; call wait_claims again first to avoid that: when it returned True and no
-update came since, finish_claims does not block). Verdicts are kept by spec for the session's life,
-so an unchanged claim is never sent to the worker again; the worker, started once, stays warm until
-`shutdown()` (or until the session is garbage-collected, or the process exits).
+update came since, finish_claims does not block). Verdicts about the claim (holds, fails, refused)
+are kept by spec while some file holds it, so an unchanged claim is never sent to the worker again;
+a verdict about the machine (a deadline ran out, the worker crashed or could not start) is shown and
+asked again when its file changes or the whole bank is linted. Claims no file holds any more are
+dropped from the queue. The worker, started once, stays warm until `shutdown()` (or until the
+session is garbage-collected, or the process exits); shutdown also drops the queued claims.
 
 After one file changed, the bank-wide stage (engine/bankwide.py) redoes only the files the change
 touches, and findings are kept per file, so `findings(paths)` answers a few files without
@@ -56,17 +60,16 @@ from mlbank.engine.bankwide import BankWide
 from mlbank.engine.claims import ClaimBook
 from mlbank.engine.policy import Selection, uses_claims
 from mlbank.engine.record import FileResult
-from mlbank.engine.runners import plan_jobs, run_file_stage
+from mlbank.engine.runners import run_file_stage
 from mlbank.engine.stages import StageInput, file_stage, plan
 from mlbank.engine.store import MemoryStore, Store
 from mlbank.finding import Finding
 from mlbank.loader import Document, load_document
 from mlbank.paths import (
     BANK_FILE,
-    QUESTIONS_DIR,
     TOPICS_FILE,
-    YAML_SUFFIXES,
     bank_order,
+    is_question_file,
     question_files,
     real_path,
 )
@@ -133,12 +136,13 @@ class Session:
         files = self._files()
         reused = self._recall(files) if self.store.holds_any else {}
         todo = [f for f in files if f not in reused]
-        if plan_jobs(len(todo), self.jobs) > 1:
-            self._claims.wait(None)  # the per-file stage forks: no claims thread may be running
+        # The per-file stage forks its workers, which must not happen while a claims thread runs:
+        # rather than wait for the claims (they never block), lint the files in this process then.
+        jobs = 1 if self._claims.busy() else self.jobs
         if todo and uses_claims(plan(self.selection).bank_wide) and _nothing_cached(self.claims_cache):
             self._claims.warm.prestart()  # sympy imports on its own while the files are linted
         texts = {f: self._texts[f] for f in todo if f in self._texts}
-        fresh = dict(zip(todo, run_file_stage(given, todo, self.base, texts, self.jobs), strict=True))
+        fresh = dict(zip(todo, run_file_stage(given, todo, self.base, texts, jobs), strict=True))
         for path, found in fresh.items():
             self.store.remember(path, found)
         self._results = {f: reused[f] if f in reused else fresh[f] for f in files}
@@ -155,7 +159,7 @@ class Session:
             self._texts[key] = from_text(text)
         if self._given is None or self._loaded is not None or key.parent == self.root:
             return self.lint(wait_claims=wait_claims)
-        if not _is_question(key, self.root):
+        if not is_question_file(key, self.root):
             return self.findings()
         before = self._results.get(key)
         if key in self._texts or key.exists():
@@ -169,16 +173,18 @@ class Session:
             self._results[key] = found
             self._stage.change(found.doc.display, found, wait_claims=wait_claims)
         elif before is not None:
+            self.store.forget(key)
             del self._results[key]
             self._shown = None
             self._stage.change(before.doc.display, None, wait_claims=wait_claims)
         self.store.save()
         return self.findings()
 
-    def close(self, path: Path) -> list[Finding]:
-        """Forget a file's unsaved text: it is linted as it is on disk again."""
+    def close(self, path: Path, *, wait_claims: bool = True) -> list[Finding]:
+        """Forget a file's unsaved text: it is linted as it is on disk again. `wait_claims`: as in
+        the module's docstring."""
         self._texts.pop(self._key(path), None)
-        return self.update(path)
+        return self.update(path, wait_claims=wait_claims)
 
     def _bank_stage(self, wait_claims: bool = True) -> list[Finding]:
         assert self._given is not None
@@ -204,8 +210,8 @@ class Session:
         return self.findings()
 
     def shutdown(self) -> None:
-        """Stop the claims worker this session keeps warm; after this, each batch of new claims
-        starts a worker of its own and stops it when done."""
+        """Stop the claims worker this session keeps warm and drop the queued claims; after this,
+        each batch of new claims starts a worker of its own and stops it when done."""
         self._shutdown()
 
     # --- answers ------------------------------------------------------------------------------
@@ -264,7 +270,7 @@ class Session:
     def _files(self) -> list[Path]:
         """The question files: those on disk, and unsaved ones an editor holds."""
         listed = question_files(self.root)
-        extra = [p for p in self._texts if _is_question(p, self.root) and p not in set(listed)]
+        extra = [p for p in self._texts if is_question_file(p, self.root) and p not in set(listed)]
         return _ordered([*listed, *extra]) if extra else listed
 
     def _recall(self, files: list[Path]) -> dict[Path, FileResult]:
@@ -290,14 +296,6 @@ class Session:
         except ValueError:
             raise ValueError(f"{path} is not in the bank at {self.root}") from None
         return self.root / relative
-
-
-def _is_question(path: Path, root: Path) -> bool:
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        return False
-    return len(parts) > 1 and parts[0] == QUESTIONS_DIR and path.name.endswith(YAML_SUFFIXES)
 
 
 def _ordered(paths: list[Path]) -> list[Path]:

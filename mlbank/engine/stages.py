@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from mlbank.bank import Bank
 from mlbank.engine.policy import Selection
@@ -20,9 +20,6 @@ from mlbank.engine.record import CLAIMS, FINGERPRINTS, FileResult
 from mlbank.finding import Finding
 from mlbank.loader import Document
 from mlbank.rules.base import Context, Rule, facts_read, is_bank_wide, keys_read
-
-if TYPE_CHECKING:
-    pass
 
 
 class StageInput(NamedTuple):

@@ -51,6 +51,10 @@ class Store(Protocol):
 
     def remember(self, path: Path, found: FileResult) -> None: ...
 
+    def forget(self, path: Path) -> None:
+        """Drop the result of a file that is gone."""
+        ...
+
     def save(self) -> None: ...
 
 
@@ -207,6 +211,12 @@ class DiskStore:
         bucket = _bucket(key)
         self._keep[bucket][key] = found.to_json()
         self._stale.add(bucket)
+
+    def forget(self, path: Path) -> None:
+        key = self._key(path)
+        bucket = _bucket(key)
+        if self._keep[bucket].pop(key, None) is not None:
+            self._stale.add(bucket)
 
     def save(self) -> None:
         """Write the buckets this run changed: new entries, and entries of files gone or changed

@@ -155,7 +155,7 @@ def _apply(state: BankState, job: Job) -> None:
         session.update(job.path, job.text, wait_claims=False)
     elif job.kind == "close":
         assert job.path is not None
-        session.close(job.path)
+        session.close(job.path, wait_claims=False)
     elif job.kind == "lint":
         session.lint(wait_claims=False)
     elif session.wait_claims(0):  # "claims": complete, unless a newer edit started more (then its

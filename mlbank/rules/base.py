@@ -219,11 +219,9 @@ class Context:
             return self.verdicts.result()
         if self._memo.claims is None:
             from mlbank.claims import check_claims
-            from mlbank.worked import Located
+            from mlbank.worked import located_in
 
-            located = [
-                Located(doc, i, spec) for doc, _ in self.questions for i, spec in self.claim_specs(doc)
-            ]
+            located = [c for doc, _ in self.questions for c in located_in(doc, self.claim_specs(doc))]
             verdicts = check_claims([c.spec for c in located], None) if located else []
             self._memo.claims = list(zip(located, verdicts, strict=True))
         return self._memo.claims

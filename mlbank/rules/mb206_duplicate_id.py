@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from mlbank import ids
 from mlbank.engine.record import Change
@@ -85,16 +85,26 @@ def _duplicates(
             yield report(RULE, doc, ("id",), message)
 
 
+class _Seen(NamedTuple):
+    """What MB206 reads of one question: a change to any of it may change some finding."""
+
+    qid: str
+    name: str  # the id its file's name gives
+    section: Any
+    unreviewed: bool
+
+
 class Incremental:
     """check() kept between a session's lints: the questions by id and every id and file name in
     use. A change that touches no id, section, review or file name, in a file that holds no
-    duplicate id, changes no finding; any other redoes the duplicated ids only (their suggested free
-    ids depend on one another and on every id in use)."""
+    duplicate id, changes no finding; any other recomputes every duplicated group (not only the
+    changed file's: their suggested free ids depend on one another and on every id in use), still
+    without reading the questions whose ids are unique."""
 
     def __init__(self) -> None:
         self._holders: dict[str, dict[str, tuple[Document, dict[str, Any]]]] = {}
-        self._seen: dict[str, tuple[str, str, Any, bool]] = {}  # display -> what this rule reads
-        self._names: Counter[str] = Counter()  # ids the files' names give, with multiplicity
+        self._seen: dict[str, _Seen] = {}  # display -> what this rule reads of it
+        self._names: Counter[str] = Counter()  # ids the files' names give, with multiplicity (> 0)
         self._reported: set[str] = set()  # displays with a finding
 
     def check(self, ctx: Context) -> Iterator[Finding]:
@@ -126,7 +136,7 @@ class Incremental:
             ),
             key=lambda holders: bank_order(holders[0][0].path),
         )
-        for finding in _duplicates(ctx, duplicated, lambda: {*self._holders, *+self._names}):
+        for finding in _duplicates(ctx, duplicated, lambda: {*self._holders, *self._names}):
             out.setdefault(finding.path, []).append(finding)
         self._reported = {path for path, found in out.items() if found}
         out.update({change.display: out.get(change.display, []) for change in changes})
@@ -134,11 +144,11 @@ class Incremental:
 
     def _shared(self, display: str) -> bool:
         seen = self._seen.get(display)
-        return seen is not None and len(self._holders.get(seen[0], {})) > 1
+        return seen is not None and len(self._holders.get(seen.qid, {})) > 1
 
     def _add(self, doc: Document, data: dict[str, Any]) -> None:
         qid = _id(data)
-        self._seen[doc.display] = (qid, _named_for(doc), data.get("section"), not data.get("review"))
+        self._seen[doc.display] = _Seen(qid, _named_for(doc), data.get("section"), not data.get("review"))
         self._names[_named_for(doc)] += 1
         if qid:
             self._holders.setdefault(qid, {})[doc.display] = (doc, data)
@@ -147,13 +157,14 @@ class Incremental:
         seen = self._seen.pop(display, None)
         if seen is None:
             return
-        qid, name = seen[0], seen[1]
-        self._names[name] -= 1
-        holders = self._holders.get(qid)
+        self._names[seen.name] -= 1
+        if not self._names[seen.name]:
+            del self._names[seen.name]  # as MB203/MB205 do: a name in the counter is in use
+        holders = self._holders.get(seen.qid)
         if holders is not None:
             holders.pop(display, None)
             if not holders:
-                del self._holders[qid]
+                del self._holders[seen.qid]
 
 
 def _newcomer(held: tuple[Document, dict[str, Any]]) -> tuple[bool, bool]:
