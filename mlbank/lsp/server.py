@@ -275,8 +275,10 @@ def _private_stdio() -> tuple[BinaryIO, BinaryIO]:
     /dev/null on 0-2. Child processes (the lint's workers, the claims worker) inherit fds 0-2:
     holding the client's pipes they would keep it from seeing the server end (it waits for them to
     close), and anything one printed would corrupt the protocol."""
-    channel_in = os.fdopen(os.dup(0), "rb", buffering=0)  # os.dup's copies are not inheritable
-    channel_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    # os.dup's copies are not inheritable. Buffered streams: a raw write to a pipe may write part of
+    # a message and pygls would not send the rest (a large completion list hung the client).
+    channel_in = os.fdopen(os.dup(0), "rb")
+    channel_out = os.fdopen(os.dup(1), "wb")
     sys.stderr = os.fdopen(os.dup(2), "w", buffering=1, encoding="utf-8", errors="backslashreplace")
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
