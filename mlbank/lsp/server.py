@@ -27,7 +27,6 @@ from mlbank.lsp.formatting import format_buffer
 from mlbank.lsp.linter import Job, Linter
 from mlbank.lsp.protocol import MlbankProtocol
 from mlbank.lsp.state import BankState
-from mlbank.lsp.symbols import search, to_symbol
 from mlbank.paths import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, YAML_SUFFIXES, real_path
 from mlbank.workspace import banks_under
 
@@ -167,7 +166,7 @@ def build_server() -> MlbankServer:
     server = MlbankServer()
     _register_documents(server)
     _register_requests(server)
-    features.register(server)  # hover, definition, references, completion, code actions
+    features.register(server)  # hover, definition, references, completion, code actions, symbols
     return server
 
 
@@ -225,18 +224,6 @@ def _register_requests(server: MlbankServer) -> None:
             return None
         text = ls.workspace.get_text_document(params.text_document.uri).source
         return format_buffer(found[1], text, ls.workspace.position_codec)
-
-    @server.feature(types.WORKSPACE_SYMBOL)
-    @server.thread()
-    def workspace_symbol(
-        ls: MlbankServer, params: types.WorkspaceSymbolParams
-    ) -> list[types.WorkspaceSymbol]:
-        codec = ls.workspace.position_codec
-        return [
-            to_symbol(ls.uri_of(path), question, codec)
-            for state in ls.banks
-            for path, question in search(params.query, state.symbols.questions(state))
-        ]
 
 
 def _edited(server: MlbankServer, uri: str, saved: bool = False) -> None:
