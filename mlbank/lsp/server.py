@@ -2,8 +2,9 @@
 
 Handlers run on pygls's event loop and stay short: they record the editor's text and queue a lint
 (mlbank.lsp.linter); diagnostics come back from the linter thread and are sent from the loop.
-Requests run on pygls's thread pool (`@server.thread()`), so a slow answer never holds the loop up;
-those that read a Session (the features/ package) take the bank's lock, which a lint holds.
+Requests run on pygls's thread pool (`@server.thread()`), so a slow answer never holds the loop up.
+Most answer from the features' own bank index; hover, the one that reads the Session (claim
+verdicts), waits only briefly for the bank's lock, which a lint holds (features.hover).
 """
 
 from __future__ import annotations
