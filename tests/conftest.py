@@ -1,8 +1,10 @@
-"""Shared fixtures: a copy of the mini bank that each test may change freely."""
+"""Shared fixtures: a copy of the mini bank that each test may change freely, and a synthetic bank."""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +43,12 @@ def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(runners, "load_questions", spy)
     return seen
+
+
+@pytest.fixture(scope="session")
+def synthetic_bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bank of 1000 questions from scripts/make_bank.py, made once for the session (read only)."""
+    out = tmp_path_factory.mktemp("synthetic") / "bank"
+    script = ROOT / "scripts" / "make_bank.py"
+    subprocess.run([sys.executable, str(script), "1000", str(out)], check=True, capture_output=True)
+    return out

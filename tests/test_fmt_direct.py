@@ -5,8 +5,6 @@ real files, which is what makes `mlbank fmt --check` fast."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -239,14 +237,6 @@ def _answered(files: list[Path]) -> int:
 def test_every_file_of_the_project_bank() -> None:
     files = _files(ROOT / "bank")
     assert _answered(files) >= 0.9 * len(files)
-
-
-@pytest.fixture(scope="module")
-def synthetic_bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("synthetic") / "bank"
-    script = ROOT / "scripts" / "make_bank.py"
-    subprocess.run([sys.executable, str(script), "1000", str(out)], check=True, capture_output=True)
-    return out
 
 
 def test_every_file_of_a_synthetic_bank_of_1000_questions(synthetic_bank: Path) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -323,14 +322,6 @@ def _recognised_exactly(paths: list[Path]) -> int:
 
 def test_the_project_bank_is_recognised_file_by_file() -> None:
     assert _recognised_exactly(BANK_FILES) >= len(BANK_FILES) - 5
-
-
-@pytest.fixture(scope="module")
-def synthetic_bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("synthetic") / "bank"
-    script = ROOT / "scripts" / "make_bank.py"
-    subprocess.run([sys.executable, str(script), "1000", str(out)], check=True, capture_output=True)
-    return out
 
 
 def test_a_synthetic_bank_of_1000_questions_is_recognised_file_by_file(synthetic_bank: Path) -> None:

@@ -7,8 +7,8 @@
                     claim verdicts follow from a waiter thread
     diagnostics.py  findings -> LSP diagnostics (ranges, severities, links to the rules)
     formatting.py   textDocument/formatting through mlbank's formatter
-    symbols.py      workspace/symbol: question ids and titles
-    features/       hover, definition, references, completion, code actions (registered by server.py)
+    features/       hover, definition, references, completion, code actions, workspace symbols
+                    (registered by server.py)
 
 pygls is imported only here, so `mlbank lint` never pays for it.
 """

@@ -2,8 +2,9 @@
 
 Handlers run on pygls's event loop and stay short: they record the editor's text and queue a lint
 (mlbank.lsp.linter); diagnostics come back from the linter thread and are sent from the loop.
-Requests run on pygls's thread pool (`@server.thread()`), so a slow answer never holds the loop up;
-those that read a Session (the features/ package) take the bank's lock, which a lint holds.
+Requests run on pygls's thread pool (`@server.thread()`), so a slow answer never holds the loop up.
+Most answer from the features' own bank index; hover, the one that reads the Session (claim
+verdicts), waits only briefly for the bank's lock, which a lint holds (features.hover).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from mlbank.lsp.formatting import format_buffer
 from mlbank.lsp.linter import Job, Linter
 from mlbank.lsp.protocol import MlbankProtocol
 from mlbank.lsp.state import BankState
-from mlbank.lsp.symbols import search, to_symbol
 from mlbank.paths import BANK_FILE, QUESTIONS_DIR, TOPICS_FILE, YAML_SUFFIXES, real_path
 from mlbank.workspace import banks_under
 
@@ -167,7 +167,7 @@ def build_server() -> MlbankServer:
     server = MlbankServer()
     _register_documents(server)
     _register_requests(server)
-    features.register(server)  # hover, definition, references, completion, code actions
+    features.register(server)  # hover, definition, references, completion, code actions, symbols
     return server
 
 
@@ -225,18 +225,6 @@ def _register_requests(server: MlbankServer) -> None:
             return None
         text = ls.workspace.get_text_document(params.text_document.uri).source
         return format_buffer(found[1], text, ls.workspace.position_codec)
-
-    @server.feature(types.WORKSPACE_SYMBOL)
-    @server.thread()
-    def workspace_symbol(
-        ls: MlbankServer, params: types.WorkspaceSymbolParams
-    ) -> list[types.WorkspaceSymbol]:
-        codec = ls.workspace.position_codec
-        return [
-            to_symbol(ls.uri_of(path), question, codec)
-            for state in ls.banks
-            for path, question in search(params.query, state.symbols.questions(state))
-        ]
 
 
 def _edited(server: MlbankServer, uri: str, saved: bool = False) -> None:

@@ -16,7 +16,6 @@ from mlbank.commands.lint import LintOptions, selection_from
 from mlbank.config import find_config
 from mlbank.engine.session import Session
 from mlbank.finding import Finding
-from mlbank.lsp.symbols import Symbols
 from mlbank.paths import real_path
 from mlbank.source import read_source
 
@@ -32,7 +31,6 @@ class BankState:
         # what the client was last sent for each file (display path -> findings), so an edit
         # republishes only the files whose diagnostics changed
         self.published: dict[str, tuple[Finding, ...]] = {}
-        self.symbols = Symbols()  # its questions' ids and titles, for workspace/symbol
         self.dropped = False  # let go (its workspace folder was removed): nothing more is done for it
 
     @classmethod

@@ -1,10 +1,12 @@
-"""The editor features over a bank: hover, go to definition, find references, completion and code
-actions (issue 16, items 2-5). `register` adds their handlers to the server; each handler runs in
-pygls's thread pool, because it may wait for the bank's lock while the linter thread holds it, and
-the event loop must keep taking the editor's keystrokes meanwhile.
+"""The editor features over a bank: hover, go to definition, find references, completion, code
+actions (issue 16, items 2-5) and workspace symbols. `register` adds their handlers to the server;
+each handler runs in pygls's thread pool, because it may take a while (the first request builds the
+bank index; hover waits a little for the bank's lock, which a lint holds), and the event loop must
+keep taking the editor's keystrokes meanwhile.
 
 Modules: index (which ids are declared and used where), locate (what is under the cursor), context
-(what the handlers share), hover, navigate (definition, references), completion, actions.
+(what the handlers share), hover, navigate (definition, references), completion, actions,
+symbols (workspace/symbol).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from mlbank.lsp.features import actions, completion, hover, navigate
+from mlbank.lsp.features import actions, completion, hover, navigate, symbols
 from mlbank.lsp.features.context import Features
 
 if TYPE_CHECKING:
@@ -54,3 +56,10 @@ def register(server: MlbankServer) -> None:
     @server.thread()
     def on_code_action(ls: MlbankServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         return actions.code_actions(features, params)
+
+    @server.feature(types.WORKSPACE_SYMBOL)
+    @server.thread()
+    def on_workspace_symbol(
+        ls: MlbankServer, params: types.WorkspaceSymbolParams
+    ) -> list[types.WorkspaceSymbol]:
+        return symbols.workspace_symbols(features, params)
