@@ -11,11 +11,14 @@ from __future__ import annotations
 from lsprotocol import types
 
 from mlbank.lsp.features.context import Features, Here
-from mlbank.lsp.features.index import Entry, Use
+from mlbank.lsp.features.index import BankIndex, Entry, Use
 
 
-def _declarations(features: Features, uri: str, position: types.Position) -> tuple[Here, list[Entry]] | None:
-    """The declarations named at a position (a use's, or the declaration itself); None: nothing there."""
+def _declarations(
+    features: Features, uri: str, position: types.Position
+) -> tuple[Here, BankIndex, list[Entry]] | None:
+    """The declarations named at a position (a use's, or the declaration itself), with the index
+    they came from (refreshed once per request); None: nothing there."""
     here = features.here(uri, position)
     if here is None:
         return None
@@ -23,23 +26,23 @@ def _declarations(features: Features, uri: str, position: types.Position) -> tup
     item = index.at(here.path, here.line, here.character)
     if item is None:
         return None
-    return here, index.resolve(item) if isinstance(item, Use) else [item]
+    return here, index, index.resolve(item) if isinstance(item, Use) else [item]
 
 
 def definition(features: Features, params: types.DefinitionParams) -> list[types.Location] | None:
     found = _declarations(features, params.text_document.uri, params.position)
     if found is None:
         return None
-    here, entries = found
+    here, _, entries = found
     return [features.location(here.state, e.place) for e in entries] or None
 
 
 def references(features: Features, params: types.ReferenceParams) -> list[types.Location] | None:
     found = _declarations(features, params.text_document.uri, params.position)
-    if found is None or not found[1]:
+    if found is None or not found[2]:
         return None
-    here, entries = found
-    places = [u.place for u in features.index(here.state).uses_of(entries[0])]
+    here, index, entries = found
+    places = [u.place for u in index.uses_of(entries[0])]
     if params.context.include_declaration:
         places = [e.place for e in entries] + places
     return [features.location(here.state, p) for p in places]
